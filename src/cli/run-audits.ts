@@ -1,0 +1,75 @@
+// Running a batch of audits for the CLI (audit and demo share it): a pool of `concurrency`
+// audits over one environment (so the DNS cache is shared), a spinner on stderr when it is a
+// terminal, ndjson streamed as each target finishes, everything else rendered at the end in
+// input order, then --output / --save-facts written whole, then the exit code.
+import ora from 'ora';
+import { audit } from '../core/audit.ts';
+import type { AuditEnv } from '../core/context.ts';
+import { exitCodeFor } from '../core/exit-code.ts';
+import type { Report } from '../core/report-types.ts';
+import { targetName, type AuditTarget } from '../core/target.ts';
+import { REPORTERS } from '../report/index.ts';
+import { mapPool } from '../util/pool.ts';
+import { VERSION } from '../version.ts';
+import type { AuditSettings, SavedFacts } from './audit-options.ts';
+import { colorWanted, writeFileAtomic } from './io.ts';
+import { UsageError } from './usage-error.ts';
+
+export interface RunIo {
+  stdout: NodeJS.WriteStream;
+  stderr: NodeJS.WriteStream;
+}
+
+export async function runAudits(targets: AuditTarget[], settings: AuditSettings, env: AuditEnv, io: RunIo): Promise<{ exitCode: 0 | 1 | 3; reports: Report[] }> {
+  const reporter = REPORTERS.get(settings.format)!;
+  const toFile = settings.output !== null;
+  const renderOptions = { color: !toFile && colorWanted(io.stdout, settings.color), verbose: settings.verbose };
+  const replayed = new Map((settings.replay?.audits ?? []).map((a) => [a.target, a.facts]));
+  for (const target of targets) {
+    if (settings.replay && !replayed.has(targetName(target))) {
+      throw new UsageError(`--facts has no saved facts for ${targetName(target)}`);
+    }
+  }
+
+  const spinner = ora({
+    stream: io.stderr,
+    isEnabled: io.stderr.isTTY === true && !settings.verbose,
+    text: `auditing ${targets.length === 1 ? targetName(targets[0]!) : `${targets.length} targets`}`,
+  });
+  spinner.start();
+  let finished = 0;
+  const reports = await mapPool(targets, settings.concurrency, async (target) => {
+    const report = await audit(target, {
+      env,
+      options: settings.options,
+      only: settings.only,
+      skip: settings.skip,
+      facts: settings.replay ? replayed.get(targetName(target)) : undefined,
+    });
+    finished++;
+    spinner.text = `audited ${finished}/${targets.length} (${targetName(target)})`;
+    if (reporter.renderOne && !toFile) {
+      spinner.clear();
+      io.stdout.write(reporter.renderOne(report, renderOptions));
+      spinner.render();
+    }
+    return report;
+  });
+  spinner.stop();
+
+  if (toFile) {
+    writeFileAtomic(settings.output!, reporter.render(reports, renderOptions));
+  } else if (!reporter.renderOne) {
+    io.stdout.write(reporter.render(reports, renderOptions));
+  }
+  if (settings.saveFacts) {
+    const saved: SavedFacts = {
+      schemaVersion: 1,
+      tool: { name: 'smtp-audit', version: VERSION },
+      savedAt: env.clock.now().toISOString(),
+      audits: reports.map((r) => ({ target: r.domain, facts: r.facts as SavedFacts['audits'][number]['facts'] })),
+    };
+    writeFileAtomic(settings.saveFacts, `${JSON.stringify(saved, null, 2)}\n`);
+  }
+  return { exitCode: exitCodeFor(reports, settings.failOn), reports };
+}

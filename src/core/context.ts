@@ -1,0 +1,51 @@
+// The audit environment: the three I/O seams (DNS, sockets, clock) and the run options.
+// Built once by the CLI (or by a caller of audit()) and swapped wholesale in tests.
+import type { DnsResolver } from '../net/dns/types.ts';
+import type { Dialer } from '../net/dial.ts';
+import type { Clock } from '../net/clock.ts';
+
+export interface AuditOptions {
+  /** SMTP port to probe (default 25) */
+  port: number;
+  /** per network operation, ms */
+  timeoutMs: number;
+  /** wait for the SMTP greeting, ms (postscreen/greet delays wait many seconds) */
+  greetingTimeoutMs: number;
+  /** DKIM selectors to try besides discovery */
+  selectors: string[];
+  /** sending IPs to evaluate SPF for and to look up on blocklists */
+  ips: string[];
+  /** skip live SMTP probes */
+  smtp: boolean;
+  /** run the open-relay test */
+  relay: boolean;
+  /** the name we announce in EHLO */
+  ehloName: string;
+  /** extra blocklists and whether to keep the shipped ones */
+  dnsbls: string[];
+  defaultDnsbls: boolean;
+  /** settings for later checks, keyed by area; plain JSON */
+  extra: Record<string, unknown>;
+}
+
+export const DEFAULT_OPTIONS: AuditOptions = {
+  port: 25,
+  timeoutMs: 5000,
+  greetingTimeoutMs: 30000,
+  selectors: [],
+  ips: [],
+  smtp: true,
+  relay: true,
+  ehloName: 'smtp-audit.invalid',
+  dnsbls: [],
+  defaultDnsbls: true,
+  extra: {},
+};
+
+export interface AuditEnv {
+  resolver: DnsResolver;
+  dialer: Dialer;
+  clock: Clock;
+  /** diagnostics for --verbose; never remote secrets */
+  debug?: (line: string) => void;
+}

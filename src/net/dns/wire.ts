@@ -1,0 +1,157 @@
+// DNS messages on the wire, via dns2's packet codec. We use dns2 rather than Node's c-ares
+// resolver because checks need what c-ares hides: the raw RCODE, the AD flag (RFC 4035
+// 3.2.3), the CNAME chain in the answer (RFC 2181 10.3: MX targets must not be aliases),
+// and types c-ares cannot ask for (TLSA, RFC 6698).
+import { Packet } from 'dns2';
+import type { DnsRcode, DnsRecord, RRType } from './types.ts';
+
+const TYPE_CODES: Record<RRType, number> = {
+  A: 1, NS: 2, CNAME: 5, SOA: 6, PTR: 12, MX: 15, TXT: 16, AAAA: 28, SRV: 33, TLSA: 52, SPF: 99, CAA: 257,
+};
+const TYPE_NAMES = new Map<number, RRType>(Object.entries(TYPE_CODES).map(([k, v]) => [v, k as RRType]));
+
+const RCODES: Record<number, DnsRcode> = {
+  0: 'NOERROR', 1: 'FORMERR', 2: 'SERVFAIL', 3: 'NXDOMAIN', 4: 'NOTIMP', 5: 'REFUSED',
+};
+
+/** EDNS(0) payload size we advertise: the DNS Flag Day 2020 value that avoids IP fragmentation. */
+export const EDNS_UDP_PAYLOAD = 1232;
+
+export function typeCode(type: RRType): number {
+  return TYPE_CODES[type];
+}
+
+export function encodeQuery(id: number, name: string, type: RRType): Buffer {
+  const packet = new Packet();
+  // rd: ask for recursion. ad: RFC 6840 5.7 - setting AD in a query asks a validating
+  // resolver to report whether it validated the answer, without needing the DO bit.
+  packet.header = new Packet.Header({ id, rd: 1, ad: 1 } as Record<string, number>) as never;
+  packet.questions.push({ name, type: TYPE_CODES[type], class: 1 } as never);
+  packet.additionals.push(Packet.Resource.EDNS([], { udpPayloadSize: EDNS_UDP_PAYLOAD }) as never);
+  return packet.toBuffer();
+}
+
+export interface DecodedResponse {
+  id: number;
+  rcode: DnsRcode;
+  truncated: boolean;
+  authenticated: boolean;
+  question: { name: string; type: number } | null;
+  /** All answer-section records we can represent, in order (any type, including CNAMEs). */
+  answers: DnsRecord[];
+  /** Records we could not decode (a hostile or broken server), as messages. */
+  decodeErrors: string[];
+}
+
+function lower(name: string): string {
+  return name.toLowerCase().replace(/\.$/, '');
+}
+
+interface RawResource {
+  name: string; type: number; ttl: number;
+  address?: string; exchange?: string; priority?: number; data?: unknown; domain?: string; ns?: string;
+  primary?: string; admin?: string; serial?: number; refresh?: number; retry?: number; expiration?: number; minimum?: number;
+  flags?: number; tag?: string; value?: string; weight?: number; port?: number; target?: string;
+}
+
+function toRecord(r: RawResource): DnsRecord | null {
+  const type = TYPE_NAMES.get(r.type);
+  const name = lower(r.name);
+  const ttl = r.ttl;
+  switch (type) {
+    case 'A':
+    case 'AAAA':
+      return typeof r.address === 'string' ? { type, name, ttl, address: r.address } : null;
+    case 'MX':
+      return { type, name, ttl, data: { priority: r.priority ?? 0, exchange: lower(r.exchange ?? '') } };
+    case 'TXT':
+    case 'SPF':
+      return { type, name, ttl, strings: Array.isArray(r.data) ? (r.data as string[]) : [String(r.data ?? '')] };
+    case 'CNAME':
+    case 'PTR':
+      return { type, name, ttl, target: lower(r.domain ?? '') };
+    case 'NS':
+      return { type, name, ttl, target: lower(r.ns ?? '') };
+    case 'SOA':
+      return {
+        type, name, ttl,
+        data: {
+          mname: lower(r.primary ?? ''), rname: lower(r.admin ?? ''), serial: r.serial ?? 0, refresh: r.refresh ?? 0,
+          retry: r.retry ?? 0, expire: r.expiration ?? 0, minimum: r.minimum ?? 0,
+        },
+      };
+    case 'TLSA': {
+      // RFC 6698 2.1: usage (1 octet), selector (1), matching type (1), certificate association data.
+      const data = Buffer.isBuffer(r.data) ? r.data : Buffer.alloc(0);
+      if (data.length < 3) return null;
+      return {
+        type, name, ttl,
+        data: { usage: data[0]!, selector: data[1]!, matchingType: data[2]!, data: data.subarray(3).toString('hex') },
+      };
+    }
+    case 'CAA':
+      return { type, name, ttl, data: { flags: r.flags ?? 0, tag: r.tag ?? '', value: r.value ?? '' } };
+    case 'SRV':
+      return { type, name, ttl, data: { priority: r.priority ?? 0, weight: r.weight ?? 0, port: r.port ?? 0, target: lower(r.target ?? '') } };
+    default:
+      return null;
+  }
+}
+
+export function decodeResponse(buffer: Buffer): DecodedResponse {
+  const packet = Packet.parse(buffer) as unknown as {
+    header: { id: number; rcode: number; tc: number; ad: number; qr: number };
+    questions: Array<{ name: string; type: number }>;
+    answers: RawResource[];
+    errors: Array<{ message: string }>;
+  };
+  const answers: DnsRecord[] = [];
+  for (const raw of packet.answers) {
+    const record = raw ? toRecord(raw) : null;
+    if (record) answers.push(record);
+  }
+  const q = packet.questions[0];
+  return {
+    id: packet.header.id,
+    rcode: RCODES[packet.header.rcode] ?? `RCODE${packet.header.rcode}`,
+    truncated: !!packet.header.tc,
+    authenticated: !!packet.header.ad,
+    question: q ? { name: lower(q.name), type: q.type } : null,
+    answers,
+    decodeErrors: packet.errors.map((e) => e.message),
+  };
+}
+
+/**
+ * Follow the CNAME chain for `name` through the answer section (RFC 1034 3.6.2: a recursive
+ * resolver returns the aliases followed by the records of the canonical name) and pick the
+ * records of the asked type at the end of the chain.
+ */
+export function selectAnswer(name: string, type: RRType, answers: DnsRecord[]): { records: DnsRecord[]; cnames: string[] } {
+  const cnames: string[] = [];
+  let current = lower(name);
+  const seen = new Set([current]);
+  if (type !== 'CNAME') {
+    for (;;) {
+      const alias = answers.find((r) => r.type === 'CNAME' && r.name === current);
+      if (!alias || alias.type !== 'CNAME') break;
+      if (seen.has(alias.target)) break; // CNAME loop: stop; the caller sees no records
+      cnames.push(alias.target);
+      seen.add(alias.target);
+      current = alias.target;
+    }
+  }
+  const records = answers.filter((r) => r.type === type && r.name === current);
+  return { records, cnames };
+}
+
+/** RFC 1035 2.3.4: labels of 1-63 octets, at most 255 octets on the wire (253 characters). */
+export function validateQueryName(name: string): string | null {
+  if (name === '') return 'empty name';
+  if (name.length > 253) return `name is ${name.length} characters, over 253`;
+  for (const label of name.split('.')) {
+    if (label.length === 0) return 'empty label';
+    if (Buffer.byteLength(label) > 63) return `label "${label.slice(0, 20)}..." is over 63 octets`;
+  }
+  return null;
+}
