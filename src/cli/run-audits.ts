@@ -34,6 +34,7 @@ export async function runAudits(targets: AuditTarget[], settings: AuditSettings,
   const spinner = ora({
     stream: io.stderr,
     isEnabled: io.stderr.isTTY === true && !settings.verbose,
+    isSilent: io.stderr.isTTY !== true,
     text: `auditing ${targets.length === 1 ? targetName(targets[0]!) : `${targets.length} targets`}`,
   });
   spinner.start();

@@ -85,7 +85,8 @@ export function runCheck(check: CheckDefinition, slots: FactSlots, target: Audit
     id: check.id,
     area: check.area,
     status,
-    title: status === 'pass' || status === 'skipped' || (status === 'error' && record.findings.length === 0) ? check.title : check.failureTitle,
+    // the bad-state title only when something is wrong (warn/fail), or an error beside findings
+    title: status === 'warn' || status === 'fail' || (status === 'error' && record.findings.length > 0) ? check.failureTitle : check.title,
     reference: check.reference,
     findings: record.findings,
     error: record.undetermined.length > 0

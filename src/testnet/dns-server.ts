@@ -47,13 +47,18 @@ export function splitCharacterStrings(strings: string[]): Buffer[] {
   return out;
 }
 
-function toResource(record: ZoneRecord): Record<string, unknown> {
-  const base = { name: record.name, type: TYPE_CODE[record.type], class: 1, ttl: record.ttl };
+/** Zone-file names keep \DDD and \X escapes (RFC 1035 5.1); the wire carries the raw octets. */
+export function unescapeName(name: string): string {
+  return name.replace(/\\(\d{3}|.)/g, (_, e: string) => (e.length === 3 ? String.fromCharCode(Number(e)) : e));
+}
+
+function toResource(record: ZoneRecord): Record<string, unknown> | undefined {
+  const base = { name: unescapeName(record.name), type: TYPE_CODE[record.type], class: 1, ttl: record.ttl };
   switch (record.type) {
     case 'A': case 'AAAA': return { ...base, address: record.address };
-    case 'MX': return { ...base, priority: record.data.priority, exchange: record.data.exchange };
+    case 'MX': return { ...base, priority: record.data.priority, exchange: unescapeName(record.data.exchange) };
     case 'TXT': case 'SPF': return { ...base, data: splitCharacterStrings(record.strings) };
-    case 'CNAME': case 'PTR': return { ...base, domain: record.target };
+    case 'CNAME': case 'PTR': return { ...base, domain: unescapeName(record.target) };
     case 'NS': return { ...base, ns: record.target };
     case 'SOA': return {
       ...base, primary: record.data.mname, admin: record.data.rname, serial: record.data.serial,

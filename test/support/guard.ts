@@ -68,7 +68,7 @@ const originalPromisesLookup = dns.promises.lookup;
 };
 
 // c-ares resolvers: only when every configured server is on loopback.
-for (const proto of [dns.Resolver.prototype, dns.promises.Resolver.prototype] as Array<Record<string, unknown>>) {
+for (const proto of [dns.Resolver.prototype, dns.promises.Resolver.prototype] as unknown as Array<Record<string, unknown>>) {
   for (const method of Object.getOwnPropertyNames(proto)) {
     if (!/^resolve|^reverse$/.test(method)) continue;
     const original = proto[method] as (...a: unknown[]) => unknown;

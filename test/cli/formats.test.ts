@@ -1,0 +1,112 @@
+// The MX/PTR conditions of mx-bad.example in each format, through the real bin.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { FixtureDnsServer } from '../../src/testnet/dns-server.ts';
+import { startTestDns } from '../support/fixture-dns.ts';
+import { runBin } from '../support/run-bin.ts';
+import { assertValidReport } from '../support/schema.ts';
+
+let dns: FixtureDnsServer;
+before(async () => { dns = await startTestDns(); });
+after(() => dns.stop());
+const args = () => ['mx-bad.example', '--resolver', dns.address, '--no-smtp', '--only', 'mx,ptr'];
+
+type Check = { id: string; status: string; findings: Array<{ code: string; subject: string; severity: string }>; error: string | null };
+
+function findingsOf(report: { checks: Check[] }, id: string): Array<[string, string]> {
+  return report.checks.find((c) => c.id === id)!.findings.map((f) => [f.subject, f.code]);
+}
+
+test('json: each MX/PTR condition with the right check id, status and subject', async () => {
+  const r = await runBin([...args(), '--format', 'json']);
+  assert.equal(r.code, 1, r.stderr);
+  const report = JSON.parse(r.stdout);
+  assertValidReport(report);
+  const status = (id: string) => report.checks.find((c: Check) => c.id === id).status;
+  assert.equal(status('mx/present'), 'pass');
+  assert.equal(status('mx/targets'), 'fail');
+  assert.deepEqual(findingsOf(report, 'mx/targets'), [
+    ['alias.mx-bad.example', 'mx/targets.cname'],
+    ['missing.mx-bad.example', 'mx/targets.target-not-found'],
+    ['noaddr.mx-bad.example', 'mx/targets.no-address'],
+    ['192.0.2.99', 'mx/targets.ip-literal'],
+    ['private.mx-bad.example', 'mx/targets.unroutable'],
+  ]);
+  assert.equal(status('ptr/present'), 'fail');
+  assert.deepEqual(findingsOf(report, 'ptr/present'), [['192.0.2.22', 'ptr/present.missing'], ['10.1.2.3', 'ptr/present.missing']]);
+  assert.equal(status('ptr/forward-confirmed'), 'warn');
+  assert.deepEqual(findingsOf(report, 'ptr/forward-confirmed'), [['192.0.2.23', 'ptr/forward-confirmed.mismatch']]);
+  // the IPv6 address of v6.mx-bad.example was checked too, and confirmed
+  const ptrFacts = report.facts.ptr.value.addresses.map((a: { address: string }) => a.address);
+  assert.ok(ptrFacts.includes('2001:db8::25'));
+  assert.equal(report.target.kind, 'domain');
+});
+
+test('ndjson: one valid report per line per domain', async () => {
+  const r = await runBin(['clean.example', ...args(), '--format', 'ndjson']);
+  const lines = r.stdout.trim().split('\n');
+  assert.equal(lines.length, 2);
+  const domains = lines.map((l) => { const rep = JSON.parse(l); assertValidReport(rep); return rep.domain; }).sort();
+  assert.deepEqual(domains, ['clean.example', 'mx-bad.example']);
+});
+
+test('table: grouped by area, symbols, subjects and remediation; piped output has no ANSI escapes', async () => {
+  const r = await runBin([...args()]);
+  assert.equal(r.code, 1);
+  assert.doesNotMatch(r.stdout, /\x1b/);
+  assert.match(r.stdout, /^MX$/m);
+  assert.match(r.stdout, /^Reverse DNS \(PTR\)$/m);
+  assert.match(r.stdout, /✖ fail\s+Some MX targets are unusable \[mx\/targets\]/);
+  assert.match(r.stdout, /alias\.mx-bad\.example: The MX target alias\.mx-bad\.example is an alias/);
+  assert.match(r.stdout, /fix: Point the MX record directly at ok\.mx-bad\.example/);
+  assert.match(r.stdout, /⚠ warn\s+Some PTR names do not resolve back/);
+  assert.match(r.stdout, /Summary: /);
+});
+
+test('colour only when asked for: FORCE_COLOR gives ANSI, NO_COLOR and --no-color win', async () => {
+  const forced = await runBin([...args()], { env: { FORCE_COLOR: '1' } });
+  assert.match(forced.stdout, /\x1b\[/);
+  const noColor = await runBin([...args()], { env: { FORCE_COLOR: '1', NO_COLOR: '1' } });
+  assert.doesNotMatch(noColor.stdout, /\x1b/);
+  const flag = await runBin([...args(), '--no-color'], { env: { FORCE_COLOR: '1' } });
+  assert.doesNotMatch(flag.stdout, /\x1b/);
+});
+
+test('control characters in DNS data do not reach the table output', async () => {
+  const r = await runBin(['ctl.example', '--resolver', dns.address, '--no-smtp', '--only', 'mx']);
+  assert.doesNotMatch(r.stdout, /[\x00-\x08\x0b-\x1f\x7f]/);
+  assert.match(r.stdout, /\\x1b\[31m/, 'the escape is shown, defused');
+});
+
+test('--save-facts then --facts replays the same verdicts with no DNS at all', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'smtp-audit-'));
+  const file = join(dir, 'facts.json');
+  const first = await runBin([...args(), '--format', 'json', '--save-facts', file]);
+  const saved = JSON.parse(readFileSync(file, 'utf8'));
+  assert.equal(saved.schemaVersion, 1);
+  const replay = await runBin(['--facts', file, '--format', 'json', '--only', 'mx,ptr']);
+  assert.equal(replay.code, first.code);
+  const a = JSON.parse(first.stdout);
+  const b = JSON.parse(replay.stdout);
+  assert.deepEqual(b.checks, a.checks);
+});
+
+test('IDN input is audited under its A-label', async () => {
+  const r = await runBin(['bücher.example', '--resolver', dns.address, '--no-smtp', '--only', 'mx', '--format', 'json']);
+  const report = JSON.parse(r.stdout);
+  assert.equal(report.domain, 'xn--bcher-kva.example');
+  assert.equal(report.checks.find((c: Check) => c.id === 'mx/present').status, 'pass');
+});
+
+test('checks lists every implemented check, as a table and as JSON', async () => {
+  const json = await runBin(['checks', '--format', 'json']);
+  assert.equal(json.code, 0);
+  const ids = JSON.parse(json.stdout).map((c: { id: string }) => c.id);
+  for (const id of ['mx/present', 'mx/targets', 'ptr/present', 'ptr/forward-confirmed']) assert.ok(ids.includes(id), id);
+  for (const c of JSON.parse(json.stdout)) assert.match(c.reference, /RFC \d+/);
+  const table = await runBin(['checks']);
+  assert.match(table.stdout, /mx\/present/);
+});
