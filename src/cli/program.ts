@@ -3,8 +3,7 @@
 import { Command, CommanderError } from 'commander';
 import { VERSION } from '../version.ts';
 import { auditCommand } from './commands/audit.ts';
-import { checksCommand } from './commands/checks.ts';
-import { demoCommand } from './commands/demo.ts';
+import { COMMANDS } from './commands/index.ts';
 import type { RunIo } from './run-audits.ts';
 import { UsageError } from './usage-error.ts';
 
@@ -27,7 +26,7 @@ Examples:
   smtp-audit checks                          every check id, what it asserts, its RFC
 
 Exit codes: 0 clean, 1 a check at or above --fail-on, 2 usage error, 3 incomplete.`);
-  for (const command of [auditCommand(io, setExit), checksCommand(io, setExit), demoCommand(io, setExit)]) {
+  for (const command of [auditCommand(io, setExit), ...COMMANDS.map((make) => make(io, setExit))]) {
     command.exitOverride().configureOutput({
       writeOut: (text) => io.stdout.write(text),
       writeErr: (text) => io.stderr.write(text),

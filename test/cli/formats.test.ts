@@ -110,3 +110,10 @@ test('checks lists every implemented check, as a table and as JSON', async () =>
   const table = await runBin(['checks']);
   assert.match(table.stdout, /mx\/present/);
 });
+
+test('--verbose logs every DNS query to stderr, not stdout', async () => {
+  const r = await runBin([...args(), '--verbose', '--format', 'json']);
+  assert.match(r.stderr, /^dns MX +mx-bad\.example -> NOERROR 9 records \d+ms \(127\.0\.0\.1:\d+ udp\)$/m);
+  assert.match(r.stderr, /^dns PTR +22\.2\.0\.192\.in-addr\.arpa -> NXDOMAIN ENOTFOUND/m);
+  JSON.parse(r.stdout); // stdout stays pure JSON
+});

@@ -1,0 +1,12 @@
+// Every subcommand besides the default `audit`, in help order. Each lives in its own file.
+import type { Command } from 'commander';
+import type { RunIo } from '../run-audits.ts';
+import { checksCommand } from './checks.ts';
+import { demoCommand } from './demo.ts';
+
+export type CommandFactory = (io: RunIo, setExit: (code: number) => void) => Command;
+
+export const COMMANDS: CommandFactory[] = [
+  checksCommand,
+  demoCommand,
+];
