@@ -7,27 +7,44 @@ import type { AuditOptions } from '../core/context.ts';
 import { FAIL_ON_VALUES, type FailOn } from '../core/exit-code.ts';
 import type { FactSlots } from '../core/facts.ts';
 import { selectChecks, SelectionError, splitList } from '../core/selection.ts';
+import { loadShippedBlocklists, parseDnsblOption } from '../dnsbl/dnsbl-list.ts';
 import { parseConnectTo } from '../net/dial.ts';
+import { defaultEhloName } from '../probe/ehlo-name.ts';
+import { DEFAULT_RELAY_FROM, DEFAULT_RELAY_TO, isPlainAddress } from '../probe/relay-forms.ts';
 import { parseResolverSpec } from '../net/dns/servers.ts';
+import { assertDistinctOrigins, readZoneFile, type OverlayZone } from '../net/dns/zone-overlay.ts';
+import { IgnoreCodeError, parseIgnoreCode } from '../report/ignore.ts';
 import { CONTRACT_FORMATS, REPORTERS } from '../report/index.ts';
+import { FormatSpecError, planOutputs, type OutputSpec } from '../report/multi-format.ts';
 import { assertWritable } from './io.ts';
 import { UsageError } from './usage-error.ts';
 
 export interface RawAuditFlags {
   resolver?: string[];
-  format?: string;
+  /** fmt or fmt:file, repeatable */
+  format?: string | string[];
   output?: string;
   failOn?: string;
   only?: string[];
   skip?: string[];
   selector?: string[];
   ip?: string[];
+  /** --dnsbl zone[:ip|domain], repeatable */
+  dnsbl?: string[];
+  /** false: --no-default-dnsbls */
+  defaultDnsbls?: boolean;
   smtp?: boolean;
   relay?: boolean;
   port?: string;
   timeout?: string;
   greetingTimeout?: string;
   ehlo?: string;
+  /** probe connections open at once over the whole run */
+  smtpConcurrency?: string;
+  relayFrom?: string;
+  relayTo?: string;
+  /** PEM files of extra trusted CAs, repeatable */
+  caFile?: string[];
   input?: string;
   concurrency?: string;
   color?: boolean;
@@ -35,6 +52,12 @@ export interface RawAuditFlags {
   connectTo?: string[];
   saveFacts?: string;
   facts?: string;
+  /** finding codes whose findings do not count */
+  ignore?: string[];
+  /** --zone <file> or <origin>=<file>, repeatable */
+  zone?: string[];
+  /** --config <file>; false: --no-config */
+  config?: string | boolean;
 }
 
 export interface SavedFacts {
@@ -46,8 +69,18 @@ export interface SavedFacts {
 
 export interface AuditSettings {
   resolvers: string[];
+  /** the first output's format */
   format: string;
+  /** the first output's file (null: stdout) */
   output: string | null;
+  /** every --format fmt[:file], with --output applied */
+  outputs: OutputSpec[];
+  /** finding codes to ignore, validated */
+  ignore: string[];
+  /** parsed --zone files */
+  zones: OverlayZone[];
+  /** things worth saying on stderr that are not errors (out-of-zone data ignored) */
+  warnings: string[];
   failOn: FailOn;
   only: string[];
   skip: string[];
@@ -84,12 +117,33 @@ function loadSavedFacts(file: string): SavedFacts {
   return saved;
 }
 
-export function parseAuditFlags(flags: RawAuditFlags): AuditSettings {
-  const format = (flags.format ?? 'table').toLowerCase();
-  if (!REPORTERS.has(format)) {
-    if ((CONTRACT_FORMATS as readonly string[]).includes(format)) throw new UsageError(`--format ${format} is not available in this version`);
-    throw new UsageError(`unknown --format "${flags.format}" (use ${[...REPORTERS.keys()].join(', ')})`);
+/** A PEM file of CA certificates for --ca-file; anything else is a usage error. */
+function readCaFile(file: string): string {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new UsageError(`cannot read --ca-file ${file}: ${(error as NodeJS.ErrnoException).code ?? 'error'}`);
   }
+  if (!/-----BEGIN CERTIFICATE-----/.test(text)) throw new UsageError(`--ca-file ${file} holds no PEM certificate`);
+  return text;
+}
+
+export function parseAuditFlags(flags: RawAuditFlags): AuditSettings {
+  const specs = flags.format === undefined ? [] : Array.isArray(flags.format) ? flags.format : [flags.format];
+  let outputs: OutputSpec[];
+  try {
+    outputs = planOutputs(specs, flags.output ?? null, REPORTERS, CONTRACT_FORMATS);
+  } catch (error) {
+    if (error instanceof FormatSpecError) throw new UsageError(error.message);
+    throw error;
+  }
+  const ignore = (flags.ignore ?? []).flatMap((s) => s.split(',')).map((s) => s.trim()).filter(Boolean).map((code) => {
+    try { return parseIgnoreCode(code); } catch (error) {
+      if (error instanceof IgnoreCodeError) throw new UsageError(`--ignore ${error.message}`);
+      throw error;
+    }
+  });
   const failOn = (flags.failOn ?? 'fail').toLowerCase() as FailOn;
   if (!FAIL_ON_VALUES.includes(failOn)) throw new UsageError(`--fail-on must be one of ${FAIL_ON_VALUES.join(', ')}, not "${flags.failOn}"`);
   const only = splitList(flags.only);
@@ -110,6 +164,15 @@ export function parseAuditFlags(flags: RawAuditFlags): AuditSettings {
   }
   const ips = flags.ip ?? [];
   for (const ip of ips) if (!net.isIP(ip)) throw new UsageError(`--ip "${ip}" is not an IP address`);
+  const dnsbls = flags.dnsbl ?? [];
+  const shippedDnsbls = dnsbls.length > 0 ? loadShippedBlocklists() : [];
+  for (const spec of dnsbls) {
+    let list;
+    try { list = parseDnsblOption(spec, shippedDnsbls); } catch (error) { throw new UsageError((error as Error).message); }
+    if (list.requiresKey) {
+      throw new UsageError(`--dnsbl ${spec}: ${list.name} answers only as <key>.${list.zone} with a subscriber key; name that zone instead (--dnsbl <key>.${list.zone})`);
+    }
+  }
   const selectors = (flags.selector ?? []).flatMap((s) => s.split(',')).map((s) => s.trim().toLowerCase()).filter(Boolean);
   for (const s of selectors) if (!/^[a-z0-9_-]+(\.[a-z0-9_-]+)*$/.test(s)) throw new UsageError(`--selector "${s}" is not a valid DKIM selector`);
   const timeoutMs = integer(flags.timeout, '--timeout', 100, 600000, 5000);
@@ -120,19 +183,44 @@ export function parseAuditFlags(flags: RawAuditFlags): AuditSettings {
   if (ehlo !== undefined && !/^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?$|^\[[0-9a-fA-F:.]+\]$/.test(ehlo)) {
     throw new UsageError(`--ehlo "${flags.ehlo}" is not a host name or address literal`);
   }
+  const smtpConcurrency = integer(flags.smtpConcurrency, '--smtp-concurrency', 1, 256, 8);
+  const relayFrom = flags.relayFrom?.trim() ?? DEFAULT_RELAY_FROM;
+  const relayTo = flags.relayTo?.trim() ?? DEFAULT_RELAY_TO;
+  for (const [flag, address] of [['--relay-from', relayFrom], ['--relay-to', relayTo]] as const) {
+    if (!isPlainAddress(address)) throw new UsageError(`${flag} "${address}" must be a plain address like relay-test@example.net`);
+  }
+  const caCertificates = (flags.caFile ?? []).map(readCaFile);
   if (flags.facts && resolvers.length > 0) throw new UsageError('--facts replays saved facts without any DNS query; it cannot be combined with --resolver');
   if (flags.facts && flags.saveFacts) throw new UsageError('--facts and --save-facts cannot be combined (the facts are already saved)');
-  if (flags.output) assertWritable(flags.output);
+  for (const o of outputs) if (o.file !== null) assertWritable(o.file);
+  if (flags.facts && (flags.zone ?? []).length > 0) throw new UsageError('--facts replays saved facts without any DNS query; it cannot be combined with --zone');
+  const zones: OverlayZone[] = [];
+  const warnings: string[] = [];
+  for (const spec of flags.zone ?? []) {
+    let zone: OverlayZone;
+    try { zone = readZoneFile(spec); } catch (error) { throw new UsageError(`--zone ${(error as Error).message}`); }
+    if (zone.ignoredOwners.length > 0) {
+      warnings.push(`zone file ${zone.file}: ignoring records outside its origin ${zone.origin || '.'}: ${zone.ignoredOwners.slice(0, 5).join(', ')}${zone.ignoredOwners.length > 5 ? ', ...' : ''}`);
+    }
+    zones.push(zone);
+  }
+  try { assertDistinctOrigins(zones); } catch (error) { throw new UsageError((error as Error).message); }
   if (flags.saveFacts) assertWritable(flags.saveFacts);
   const replay = flags.facts ? loadSavedFacts(flags.facts) : null;
   const options: Partial<AuditOptions> = {
     port, timeoutMs, greetingTimeoutMs, selectors, ips,
     smtp: flags.smtp !== false,
     relay: flags.relay !== false,
+    smtpConcurrency, relayFrom, relayTo, caCertificates,
+    // RFC 5321 4.1.1.1 wants our FQDN: the machine's name when it is one (src/probe/ehlo-name.ts)
+    ehloName: ehlo || defaultEhloName(),
   };
-  if (ehlo) options.ehloName = ehlo;
+  // set only when given, so a config file's "dnsbls"/"defaultDnsbls" apply where the command line is silent
+  if (dnsbls.length > 0) options.dnsbls = dnsbls;
+  if (flags.defaultDnsbls === false) options.defaultDnsbls = false;
   return {
-    resolvers, format, output: flags.output ?? null, failOn, only, skip, options, timeoutMs, concurrency,
+    resolvers, format: outputs[0]!.format, output: outputs[0]!.file, outputs, ignore, zones, warnings,
+    failOn, only, skip, options, timeoutMs, concurrency,
     color: flags.color !== false, verbose: flags.verbose === true, connectTo,
     saveFacts: flags.saveFacts ?? null, replay,
   };

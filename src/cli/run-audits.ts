@@ -2,13 +2,17 @@
 // audits over one environment (so the DNS cache is shared), a spinner on stderr when it is a
 // terminal, ndjson streamed as each target finishes, everything else rendered at the end in
 // input order, then --output / --save-facts written whole, then the exit code.
+// Each report is finished before anything sees it: --ignore applied, zone-file use marked, scored.
 import ora from 'ora';
 import { audit } from '../core/audit.ts';
 import type { AuditEnv } from '../core/context.ts';
 import { exitCodeFor } from '../core/exit-code.ts';
 import type { Report } from '../core/report-types.ts';
 import { targetName, type AuditTarget } from '../core/target.ts';
+import { watchZoneAnswers } from '../net/dns/zone-overlay.ts';
+import { finishReport } from '../report/finish-report.ts';
 import { REPORTERS } from '../report/index.ts';
+import { renderOutputs } from '../report/multi-format.ts';
 import { mapPool } from '../util/pool.ts';
 import { VERSION } from '../version.ts';
 import type { AuditSettings, SavedFacts } from './audit-options.ts';
@@ -21,9 +25,11 @@ export interface RunIo {
 }
 
 export async function runAudits(targets: AuditTarget[], settings: AuditSettings, env: AuditEnv, io: RunIo): Promise<{ exitCode: 0 | 1 | 3; reports: Report[] }> {
-  const reporter = REPORTERS.get(settings.format)!;
-  const toFile = settings.output !== null;
-  const renderOptions = { color: !toFile && colorWanted(io.stdout, settings.color), verbose: settings.verbose };
+  const stdoutOutput = settings.outputs.find((o) => o.file === null) ?? null;
+  const streaming = stdoutOutput ? REPORTERS.get(stdoutOutput.format)!.renderOne : undefined;
+  const stdoutOptions = { color: colorWanted(io.stdout, settings.color), verbose: settings.verbose };
+  const fileOptions = { color: false, verbose: settings.verbose };
+  const zoneFiles = settings.zones.map((z) => ({ file: z.file, origin: z.origin }));
   const replayed = new Map((settings.replay?.audits ?? []).map((a) => [a.target, a.facts]));
   for (const target of targets) {
     if (settings.replay && !replayed.has(targetName(target))) {
@@ -40,28 +46,31 @@ export async function runAudits(targets: AuditTarget[], settings: AuditSettings,
   spinner.start();
   let finished = 0;
   const reports = await mapPool(targets, settings.concurrency, async (target) => {
-    const report = await audit(target, {
-      env,
+    const zoneNames = new Set<string>();
+    const auditEnv = zoneFiles.length > 0 ? { ...env, resolver: watchZoneAnswers(env.resolver, zoneNames) } : env;
+    const raw = await audit(target, {
+      env: auditEnv,
       options: settings.options,
       only: settings.only,
       skip: settings.skip,
       facts: settings.replay ? replayed.get(targetName(target)) : undefined,
     });
+    const report = finishReport(raw, { ignore: settings.ignore, zoneFiles, zoneFileNames: zoneNames });
     finished++;
     spinner.text = `audited ${finished}/${targets.length} (${targetName(target)})`;
-    if (reporter.renderOne && !toFile) {
+    if (streaming) {
       spinner.clear();
-      io.stdout.write(reporter.renderOne(report, renderOptions));
+      io.stdout.write(streaming(report, stdoutOptions));
       spinner.render();
     }
     return report;
   });
   spinner.stop();
 
-  if (toFile) {
-    writeFileAtomic(settings.output!, reporter.render(reports, renderOptions));
-  } else if (!reporter.renderOne) {
-    io.stdout.write(reporter.render(reports, renderOptions));
+  const pending = settings.outputs.filter((o) => o.file !== null || !streaming);
+  for (const output of renderOutputs(reports, pending, REPORTERS, (o) => (o.file === null ? stdoutOptions : fileOptions))) {
+    if (output.file === null) io.stdout.write(output.text);
+    else writeFileAtomic(output.file, output.text);
   }
   if (settings.saveFacts) {
     const saved: SavedFacts = {

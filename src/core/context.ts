@@ -21,10 +21,17 @@ export interface AuditOptions {
   relay: boolean;
   /** the name we announce in EHLO */
   ehloName: string;
+  /** SMTP probe connections open at once over the whole run (--smtp-concurrency) */
+  smtpConcurrency: number;
+  /** the outside sender and recipient of the open-relay test (--relay-from, --relay-to) */
+  relayFrom: string;
+  relayTo: string;
+  /** extra CA certificates (PEM) trusted besides Node's bundled roots when judging MX certificates (--ca-file) */
+  caCertificates: string[];
   /** extra blocklists and whether to keep the shipped ones */
   dnsbls: string[];
   defaultDnsbls: boolean;
-  /** settings for later checks, keyed by area; plain JSON */
+  /** settings for later checks, keyed by area; plain JSON. `trustedCa` (PEM string[]): CAs the MTA-STS policy fetch trusts (in-process tests, the demo) */
   extra: Record<string, unknown>;
 }
 
@@ -37,6 +44,10 @@ export const DEFAULT_OPTIONS: AuditOptions = {
   smtp: true,
   relay: true,
   ehloName: 'smtp-audit.invalid',
+  smtpConcurrency: 8,
+  relayFrom: 'relay-test@example.net',
+  relayTo: 'relay-test@example.org',
+  caCertificates: [],
   dnsbls: [],
   defaultDnsbls: true,
   extra: {},

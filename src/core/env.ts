@@ -4,6 +4,8 @@ import { systemClock, type Clock } from '../net/clock.ts';
 import { NetDialer, parseConnectTo } from '../net/dial.ts';
 import { StubResolver, type DnsLogEntry } from '../net/dns/resolver.ts';
 import { parseResolverSpec, systemNameServers } from '../net/dns/servers.ts';
+import type { DnsResolver } from '../net/dns/types.ts';
+import { ZoneOverlayResolver, type OverlayZone } from '../net/dns/zone-overlay.ts';
 import type { AuditEnv } from './context.ts';
 
 export interface EnvSettings {
@@ -17,6 +19,8 @@ export interface EnvSettings {
   clock?: Clock;
   /** receives one line per DNS query and other diagnostics (--verbose) */
   debug?: (line: string) => void;
+  /** --zone files (readZoneFile): authoritative for the names they cover, ahead of DNS */
+  zones?: OverlayZone[];
 }
 
 export function formatDnsLog(entry: DnsLogEntry): string {
@@ -30,12 +34,15 @@ export function createAuditEnv(settings: EnvSettings = {}): AuditEnv {
     ? settings.resolvers.map(parseResolverSpec)
     : systemNameServers();
   const debug = settings.debug;
-  const resolver = new StubResolver({
+  const stub = new StubResolver({
     servers,
     timeoutMs: settings.dnsTimeoutMs,
     tries: settings.dnsTries,
     log: debug ? (entry) => debug(formatDnsLog(entry)) : undefined,
   });
+  const resolver: DnsResolver = settings.zones && settings.zones.length > 0
+    ? new ZoneOverlayResolver(stub, settings.zones, { log: debug ? (entry) => debug(formatDnsLog(entry)) : undefined })
+    : stub;
   return {
     resolver,
     dialer: new NetDialer((settings.connectTo ?? []).map(parseConnectTo)),

@@ -28,6 +28,8 @@ export interface LookupFact<T> {
   cnames?: string[];
   /** AD flag from a validating resolver */
   authenticated?: boolean;
+  /** the answer came from a `--zone` file, not from DNS (an unpublished change) */
+  fromZoneFile?: boolean;
 }
 
 export function describeLookupError(lookup: LookupFact<unknown>): string {

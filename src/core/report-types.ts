@@ -31,9 +31,30 @@ export interface CheckResult {
   skippedReason?: string;
   /** neutral observations that do not change the status (what was tried, what was inherited) */
   notes?: string[];
+  /** findings dropped by --ignore (or the config file's `ignore`): listed, but not counted in the status */
+  ignoredFindings?: Finding[];
+  /** some of the facts this check judged came from a --zone file, not from published DNS */
+  fromZoneFile?: boolean;
 }
 
 export type Summary = Record<Status, number>;
+
+export type Grade = 'A' | 'B' | 'C' | 'D' | 'F';
+
+/** 0-100 from the check statuses (weights: src/report/score.ts, README "Score"); null when nothing could be scored */
+export interface Score {
+  total: number | null;
+  grade: Grade | null;
+  /** per area with at least one scored check */
+  areas: Record<string, number>;
+  /** checks that ended `error`, left out of the score */
+  undetermined: number;
+  /** the total was held below the next grade because a check failed (at most 79) or warned (at most 89) */
+  cappedBy: 'fail' | 'warn' | null;
+}
+
+/** A --zone file used for the audit: its records replaced DNS answers for names under `origin`. */
+export interface ZoneFileUse { file: string; origin: string }
 
 export interface ReportTarget { kind: 'domain' | 'ip'; input: string; name: string }
 
@@ -47,4 +68,10 @@ export interface Report {
   summary: Summary;
   checks: CheckResult[];
   facts: Record<string, unknown>;
+  /** added by the CLI (and finishReport in src/report/finish-report.ts) */
+  score?: Score;
+  /** the --zone files in force, when any */
+  zoneFiles?: ZoneFileUse[];
+  /** every name this audit looked up that a --zone file answered (sorted) */
+  zoneFileNames?: string[];
 }

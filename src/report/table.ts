@@ -8,6 +8,7 @@ import { AREAS } from '../core/check.ts';
 import type { CheckResult, Report, Status } from '../core/report-types.ts';
 import { sanitizeRemoteText } from '../util/sanitize.ts';
 import type { RenderOptions, Reporter } from './reporter.ts';
+import { tableFooterLines } from './table-footer.ts';
 
 const SYMBOL: Record<Status, string> = { pass: '✔', info: 'ℹ', warn: '⚠', fail: '✖', error: '?', skipped: '-' };
 
@@ -92,6 +93,7 @@ export function renderTableReport(report: Report, options: RenderOptions): strin
   const s = report.summary;
   const parts = (['pass', 'info', 'warn', 'fail', 'error', 'skipped'] as Status[]).map((st) => paint(chalk, st, `${s[st]} ${st}`));
   out.push(`${chalk.bold('Summary:')} ${parts.join(chalk.gray(' · '))}${hidden > 0 ? chalk.gray(` (${hidden} not selected)`) : ''}`);
+  for (const line of tableFooterLines(report)) out.push(chalk.bold(line));
   return `${out.join('\n')}\n`;
 }
 

@@ -3,6 +3,7 @@ import { Command, Option } from 'commander';
 import { createAuditEnv } from '../../core/env.ts';
 import { targetName } from '../../core/target.ts';
 import { parseAuditFlags, type RawAuditFlags } from '../audit-options.ts';
+import { loadAuditConfig, mergeConfig } from '../config-file.ts';
 import { collectTargets } from '../domains.ts';
 import { runAudits, type RunIo } from '../run-audits.ts';
 import { UsageError } from '../usage-error.ts';
@@ -12,19 +13,25 @@ const collect = (value: string, previous: string[] = []): string[] => [...previo
 export function addAuditOptions(command: Command): Command {
   return command
     .option('--resolver <ip[:port]>', 'DNS resolver to use, repeatable (default: the system resolvers)', collect)
-    .option('--format <format>', 'output format: table, json, ndjson', 'table')
+    .option('--format <fmt[:file]>', 'output format: table (default), json, ndjson, markdown, junit, sarif; repeatable, fmt:file writes that format to a file', collect)
     .option('--output <file>', 'write the report to a file (written whole, or not at all)')
     .option('--fail-on <level>', 'exit 1 when a check ends at or above: fail, warn, info, never', 'fail')
     .option('--only <ids|areas>', 'run only these check ids or areas (comma-separated, repeatable)', collect)
     .option('--skip <ids|areas>', 'leave out these check ids or areas (comma-separated, repeatable)', collect)
     .option('--selector <name>', 'DKIM selector to check, repeatable', collect)
     .option('--ip <addr>', 'a sending IP: SPF evaluation and blocklists, repeatable', collect)
+    .option('--dnsbl <zone[:ip|domain]>', 'also check this DNS blocklist zone (an IP list unless :domain), repeatable', collect)
+    .option('--no-default-dnsbls', 'do not check the shipped blocklists (only the --dnsbl zones)')
     .option('--no-smtp', 'DNS checks only: no SMTP connections')
     .option('--no-relay', 'do not run the open-relay test')
     .option('--port <n>', 'SMTP port to probe', '25')
     .option('--timeout <ms>', 'timeout for each network operation', '5000')
     .option('--greeting-timeout <ms>', 'how long to wait for an SMTP greeting (default: 30000)')
-    .option('--ehlo <name>', 'the host name to announce in EHLO')
+    .option('--ehlo <name>', 'the host name to announce in EHLO (default: this machine\'s name when it is fully qualified, else smtp-audit.invalid)')
+    .option('--smtp-concurrency <n>', 'SMTP probe connections open at once over the whole run (one per address at a time)', '8')
+    .option('--relay-from <address>', 'outside sender for the open-relay test', 'relay-test@example.net')
+    .option('--relay-to <address>', 'outside recipient for the open-relay test', 'relay-test@example.org')
+    .option('--ca-file <pem>', 'also trust the CA certificates in this PEM file when judging MX certificates, repeatable', collect)
     .option('--input <file>', 'read targets from a file, one a line (# comments)')
     .option('--concurrency <n>', 'targets audited at once', '8')
     .option('--no-color', 'no ANSI colours (also when NO_COLOR is set or output is not a terminal)')
@@ -32,12 +39,24 @@ export function addAuditOptions(command: Command): Command {
     .option('--connect-to <host:port=ip:port>', 'send connections for host:port to ip:port instead, repeatable', collect)
     .option('--save-facts <file>', 'save the gathered facts to replay later with --facts')
     .option('--facts <file>', 'audit saved facts again, with no network at all')
+    .option('--ignore <finding code>', 'do not count findings with this code (e.g. ptr/present.missing), repeatable; they stay listed as ignored', collect)
+    .option('--zone <file>', 'a zone file ([origin=]file) whose records replace DNS for the names it covers: audit a change before publishing it; repeatable', collect)
+    .option('--config <file>', 'read settings from this JSON file (default: smtp-audit.config.json or .smtp-auditrc.json here or in a folder above)')
+    .option('--no-config', 'ignore any config file')
     .addOption(new Option('--dns-tries <n>', 'rounds over the resolver list per query').default('2').hideHelp());
 }
 
-export async function runAuditCommand(domains: string[], flags: RawAuditFlags & { dnsTries?: string }, io: RunIo): Promise<number> {
+/**
+ * `given(flag)` says whether the user typed the flag (not a default), so that a config file's
+ * value is used only where the command line is silent; without it, any set flag counts as given.
+ */
+export async function runAuditCommand(domains: string[], rawFlags: RawAuditFlags & { dnsTries?: string }, io: RunIo, given?: (flag: keyof RawAuditFlags) => boolean): Promise<number> {
+  const config = loadAuditConfig(rawFlags.config, process.cwd());
+  const flags: RawAuditFlags & { dnsTries?: string } = config ? { ...rawFlags, ...mergeConfig(rawFlags, config, given ?? ((flag) => rawFlags[flag] !== undefined)) } : rawFlags;
   const settings = parseAuditFlags(flags);
+  for (const warning of settings.warnings) io.stderr.write(`smtp-audit: warning: ${warning}\n`);
   let targets = collectTargets(domains, flags.input);
+  if (targets.length === 0 && domains.length === 0 && !flags.input && config?.domains) targets = collectTargets(config.domains);
   if (targets.length === 0 && settings.replay) {
     targets = collectTargets(settings.replay.audits.map((a) => a.target));
   }
@@ -49,6 +68,7 @@ export async function runAuditCommand(domains: string[], flags: RawAuditFlags & 
     dnsTries: Number(flags.dnsTries ?? 2),
     connectTo: settings.connectTo,
     debug,
+    zones: settings.zones,
   });
   debug?.(`auditing ${targets.map(targetName).join(', ')}`);
   const { exitCode } = await runAudits(targets, settings, env, io);
@@ -68,10 +88,14 @@ Examples:
   smtp-audit --input domains.txt --format ndjson --concurrency 16
   smtp-audit example.com --resolver 127.0.0.1:5353 --connect-to mx.example.com:25=127.0.0.1:2525
   smtp-audit example.com --save-facts facts.json && smtp-audit --facts facts.json
+  smtp-audit example.com --format table --format json:report.json --format sarif:report.sarif
+  smtp-audit example.com --zone dns/example.com.zone --format markdown   # audit a change before publishing it
+  smtp-audit example.com --ignore ptr/present.missing --fail-on warn
+  smtp-audit example.com --only dnsbl --dnsbl bl.example.net --dnsbl dbl.example.net:domain --no-default-dnsbls
 
 Exit codes: 0 clean, 1 a check at or above --fail-on, 2 usage error, 3 incomplete (a check ended "error").`);
-  command.action(async (domains: string[], flags: RawAuditFlags) => {
-    setExit(await runAuditCommand(domains, flags, io));
+  command.action(async (domains: string[], flags: RawAuditFlags, self: Command) => {
+    setExit(await runAuditCommand(domains, flags, io, (flag) => self.getOptionValueSource(flag) === 'cli'));
   });
   return command;
 }

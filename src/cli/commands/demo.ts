@@ -30,6 +30,8 @@ Examples:
           format: flags.format, color: flags.color, verbose: flags.verbose, only: flags.only,
           resolver: [network.resolver], connectTo: network.connectTo, failOn: 'never', timeout: '3000', greetingTimeout: '3000',
         });
+        // the MTA-STS policy fetch trusts the demo's policy server certificate (RFC 8461 3.3 checks still apply)
+        settings.options.extra = { ...settings.options.extra, trustedCa: network.trustedCa };
         const debug = settings.verbose ? (line: string) => io.stderr.write(`${line}\n`) : undefined;
         const env = createAuditEnv({ resolvers: settings.resolvers, connectTo: settings.connectTo, dnsTimeoutMs: 2000, debug });
         await runAudits(collectTargets(network.domains), settings, env, io);

@@ -10,6 +10,7 @@ export function lookupFact<T>(answer: DnsAnswer, pick: (record: DnsRecord) => T 
   if (answer.outcome === 'error') fact.error = answer.errorDetail ? `${answer.error}: ${answer.errorDetail}` : (answer.error ?? 'error');
   if (answer.cnames.length > 0) fact.cnames = answer.cnames;
   if (answer.authenticated) fact.authenticated = true;
+  if (answer.source === 'zone-file') fact.fromZoneFile = true;
   return fact;
 }
 

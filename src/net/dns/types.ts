@@ -67,6 +67,8 @@ export interface DnsAnswer {
   server: string | null;           // ip:port that gave the answer
   ms: number;
   fromCache: boolean;
+  /** set when the answer came from a `--zone` file instead of DNS (src/net/dns/zone-overlay.ts) */
+  source?: 'zone-file';
 }
 
 export interface DnsResolver {

@@ -1,0 +1,117 @@
+// bimi/present: the domain publishes a valid BIMI Assertion Record at `default._bimi.<domain>`
+// (or its organizational domain, the fallback of draft-brand-indicators-for-message-
+// identification-10 section 7.2), and its DMARC policy lets BIMI work. Section 4.3 defines the
+// record (v=BIMI1 first; l= an HTTPS SVG; a= an HTTPS evidence document); section 7.2 step 9
+// ignores several records; section 1 and 7.1: "Domain Owners MUST have a strong DMARC policy
+// (quarantine or reject) on both the Organizational Domain, and the RFC5322.From Domain", with
+// quarantine at pct=100. Syntax only: the indicator and evidence are not fetched.
+import { defineCheck } from '../../core/check.ts';
+import { describeLookupError } from '../../core/facts.ts';
+import { appliedPolicy, isEnforcing } from '../../dmarc/applied-policy.ts';
+import { isBimiRecord, parseBimi } from '../../parse/bimi-record.ts';
+import { isDmarcRecord, parseDmarc } from '../../parse/dmarc-record.ts';
+
+export default defineCheck({
+  id: 'bimi/present',
+  area: 'bimi',
+  title: 'The domain publishes a valid BIMI record',
+  failureTitle: 'The BIMI record is invalid or cannot take effect',
+  description:
+    'Looks up TXT at default._bimi.<domain>, then at default._bimi.<organizational domain>. info: no record (BIMI is ' +
+    'optional), or a declination record (empty l= and a=). fail: several records, or the record is invalid (v=BIMI1 not ' +
+    'first, l= not an HTTPS SVG, a= not HTTPS). warn: the DMARC policy of the domain or its organizational domain is not ' +
+    'quarantine or reject (or quarantine below pct=100), so receivers show no logo; other parser warnings. ' +
+    'error: the lookup failed. pass: one valid record and an enforcing DMARC policy. The logo is not fetched.',
+  reference: 'draft-brand-indicators-for-message-identification-10 sections 4.3, 7.1 and 7.2; RFC 7489 section 6.3',
+  targets: ['domain'],
+  facts: ['bimi', 'dmarc'],
+  run(ctx) {
+    const bimi = ctx.fact('bimi');
+    const dmarc = ctx.fact('dmarc');
+    if (bimi.txt.outcome === 'error') return ctx.undetermined(bimi.name, `TXT lookup failed: ${describeLookupError(bimi.txt)}`);
+    let subject = bimi.name;
+    let records = bimi.txt.values.filter(isBimiRecord);
+    if (records.length === 0 && bimi.fallback) {
+      if (bimi.fallback.txt.outcome === 'error') return ctx.undetermined(bimi.fallback.name, `TXT lookup failed: ${describeLookupError(bimi.fallback.txt)}`);
+      const inherited = bimi.fallback.txt.values.filter(isBimiRecord);
+      if (inherited.length > 0) {
+        subject = bimi.fallback.name;
+        records = inherited;
+        ctx.note(`${bimi.name} has no BIMI record; receivers fall back to ${subject}.`);
+      }
+    }
+    if (records.length === 0) {
+      const nearMiss = bimi.txt.values.filter((t) => /bimi/i.test(t));
+      for (const text of nearMiss) {
+        const why = parseBimi(text).issues.find((i) => i.severity === 'fail')?.message ?? 'it does not begin with v=BIMI1';
+        ctx.add('fail', 'not-bimi-record', {
+          subject: bimi.name,
+          message: `The TXT record at ${bimi.name} looks like BIMI but receivers discard it: ${why}`,
+          remediation: 'Begin the record with "v=BIMI1;" exactly (case-sensitive).',
+          evidence: [text],
+        });
+      }
+      if (nearMiss.length > 0) return;
+      ctx.add('info', 'none', {
+        subject: bimi.name,
+        message: `${bimi.domain} publishes no BIMI record (${bimi.name}${bimi.fallback ? ` and ${bimi.fallback.name}` : ''}), so mailbox providers show no brand logo.`,
+        remediation: `To show a logo, publish "v=BIMI1; l=https://<host>/logo.svg; a=https://<host>/vmc.pem" at ${bimi.name} (an enforcing DMARC policy is required).`,
+        evidence: [`${bimi.name}: ${bimi.txt.outcome.toUpperCase()}`],
+      });
+      return;
+    }
+    if (records.length > 1) {
+      ctx.add('fail', 'multiple-records', {
+        subject,
+        message: `${subject} has ${records.length} BIMI records; section 7.2 of the BIMI draft then stops BIMI processing.`,
+        remediation: 'Keep exactly one "v=BIMI1; ..." record per selector.',
+        evidence: records,
+      });
+      return;
+    }
+    const text = records[0]!;
+    const record = parseBimi(text);
+    ctx.note(`${subject}: ${text}`);
+    for (const issue of record.issues) {
+      ctx.add(issue.severity, issue.code.replace(/^bimi-/, ''), {
+        subject,
+        message: issue.message,
+        remediation: 'Publish "v=BIMI1; l=https://<host>/<logo>.svg" (and a= with the mark certificate, if you have one).',
+        evidence: [text],
+      });
+    }
+    if (record.declined) {
+      ctx.add('info', 'declined', {
+        subject,
+        message: `${subject} is a declination record (empty l= and a=): the domain asks receivers to show no BIMI logo.`,
+        evidence: [text],
+      });
+      return;
+    }
+
+    // Section 1 / 7.1: an enforcing DMARC policy, at the domain and at its organizational domain.
+    const applied = appliedPolicy(dmarc);
+    const problems: string[] = [];
+    if (!applied) {
+      problems.push(`no DMARC record applies to ${dmarc.domain}`);
+    } else if (!isEnforcing(applied.policy)) {
+      problems.push(`the DMARC policy for ${dmarc.domain} is ${applied.policy ?? 'not applied'} (${applied.tag} at _dmarc.${applied.domain})`);
+    } else if (applied.policy === 'quarantine' && applied.pct < 100) {
+      problems.push(`the DMARC policy for ${dmarc.domain} is quarantine at pct=${applied.pct}, below 100`);
+    }
+    if (applied && applied.domain !== dmarc.orgDomain) {
+      const orgStep = dmarc.walk.find((s) => s.domain === dmarc.orgDomain);
+      const orgRecords = orgStep?.txt.values.filter(isDmarcRecord) ?? [];
+      const orgPolicy = orgRecords.length === 1 ? parseDmarc(orgRecords[0]!).p : null;
+      if (!isEnforcing(orgPolicy)) problems.push(`the organizational domain ${dmarc.orgDomain} has ${orgPolicy ? `p=${orgPolicy}` : 'no single DMARC record'}`);
+    }
+    if (problems.length > 0) {
+      ctx.add('warn', 'dmarc-not-enforcing', {
+        subject,
+        message: `BIMI requires DMARC at quarantine (pct=100) or reject on the domain and its organizational domain, but ${problems.join(', and ')}; receivers will show no logo.`,
+        remediation: 'Raise the DMARC policy to p=quarantine (pct=100) or p=reject first.',
+        evidence: [text, ...(applied ? [`_dmarc.${applied.domain}: ${applied.raw}`] : [])],
+      });
+    }
+  },
+});

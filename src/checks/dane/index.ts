@@ -1,0 +1,3 @@
+import tlsa from './tlsa.ts';
+
+export const daneChecks = [tlsa];

@@ -1,0 +1,55 @@
+// dmarc/syntax: the DMARC record that applies (and every record the domain publishes at
+// `_dmarc.<domain>`, including TXT records that were meant as DMARC but are discarded) follows
+// RFC 7489 6.3/6.4: v=DMARC1 first, a valid p, valid tag values, no repeated tags (RFC 6376 3.2,
+// whose tag-list syntax DMARC uses). Unknown tags are ignored by receivers (RFC 7489 6.3,
+// RFC 9989 4.7), which usually means a typo lost a setting, so they are reported as warnings.
+// The findings are the record parser's own (src/parse/dmarc-record.ts), with its severities.
+import { defineCheck } from '../../core/check.ts';
+import { looksLikeDmarc } from '../../dmarc/tree-walk.ts';
+import { isDmarcRecord, parseDmarc } from '../../parse/dmarc-record.ts';
+
+export default defineCheck({
+  id: 'dmarc/syntax',
+  area: 'dmarc',
+  title: 'The DMARC record is well-formed',
+  failureTitle: 'The DMARC record has syntax errors',
+  description:
+    'Parses the record that applies, every v=DMARC1 record at _dmarc.<domain>, and any TXT record there that mentions ' +
+    'DMARC without starting with v=DMARC1. fail: v=DMARC1 is not the first tag, p is missing or invalid, a tag repeats, ' +
+    'or a reporting URI is malformed. warn: unknown tags, invalid optional values (receivers fall back to defaults), ' +
+    'non-mailto URIs. info: tags RFC 9989 removed (pct, rf, ri) and similar notes. skipped: no DMARC record was found.',
+  reference: 'RFC 7489 sections 6.3 and 6.4; RFC 9989 sections 4.7 and 4.8',
+  targets: ['domain'],
+  facts: ['dmarc'],
+  run(ctx) {
+    const dmarc = ctx.fact('dmarc');
+    const own = dmarc.walk[0]!;
+    const judged: Array<{ subject: string; text: string }> = [];
+    const seen = new Set<string>();
+    const add = (subject: string, text: string): void => {
+      const key = `${subject}\n${text}`;
+      if (seen.has(key)) return;
+      seen.add(key);
+      judged.push({ subject, text });
+    };
+    if (dmarc.applied) add(`_dmarc.${dmarc.applied.domain}`, dmarc.applied.record);
+    for (const text of own.txt.values) {
+      if (isDmarcRecord(text) || looksLikeDmarc(text)) add(own.name, text);
+    }
+    if (judged.length === 0) return ctx.skip('no DMARC record was found (see dmarc/present)');
+
+    for (const { subject, text } of judged) {
+      const record = parseDmarc(text);
+      ctx.note(`${subject}: ${text}`);
+      for (const issue of record.issues) {
+        ctx.add(issue.severity, issue.code.replace(/^dmarc-/, ''), {
+          subject,
+          message: issue.message,
+          remediation: issue.severity === 'info' ? null
+            : record.isDmarc ? 'Correct the record; the grammar is in RFC 7489 section 6.4.' : 'Start the record with "v=DMARC1;" exactly (case-sensitive), followed by "p=".',
+          evidence: [text],
+        });
+      }
+    }
+  },
+});
