@@ -13,3 +13,6 @@ export { StubResolver } from './net/dns/resolver.ts';
 export type { DnsResolver, DnsAnswer, RRType } from './net/dns/types.ts';
 export { NetDialer, type Dialer } from './net/dial.ts';
 export { systemClock, fixedClock, type Clock } from './net/clock.ts';
+export { finishReport, type FinishOptions } from './report/finish-report.ts';
+export { scoreReport } from './report/score.ts';
+export { diffReports } from './diff/diff-reports.ts';

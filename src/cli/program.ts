@@ -24,6 +24,11 @@ Examples:
   smtp-audit example.com --format json       the JSON report (schema: schema/report.schema.json)
   smtp-audit demo                            a full report on a built-in offline network
   smtp-audit checks                          every check id, what it asserts, its RFC
+  smtp-audit send --loopback --from a@example.com --to b@example.com --dkim-key key.pem --dkim-selector s1
+                                             sign, send and verify one message on this machine
+  smtp-audit serve --listen 127.0.0.1:2525   a loopback SMTP server that judges SPF/DKIM/DMARC/ARC on arrival
+  smtp-audit inspect message.eml             verify a saved message and trace its route
+  smtp-audit diff old.json new.json          what got better or worse between two reports
 
 Exit codes: 0 clean, 1 a check at or above --fail-on, 2 usage error, 3 incomplete.`);
   for (const command of [auditCommand(io, setExit), ...COMMANDS.map((make) => make(io, setExit))]) {

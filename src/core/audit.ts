@@ -4,6 +4,7 @@
 import { ALL_CHECKS } from '../checks/index.ts';
 import { ALL_COLLECTORS } from '../collect/index.ts';
 import { VERSION } from '../version.ts';
+import { scoreReport } from '../report/score.ts';
 import type { CheckDefinition } from './check.ts';
 import type { Collector } from './collector.ts';
 import { DEFAULT_OPTIONS, type AuditEnv, type AuditOptions } from './context.ts';
@@ -64,7 +65,7 @@ export async function audit(target: string | AuditTarget, request: AuditRequest)
     return runCheck(check, slots, auditTarget, options, now);
   });
 
-  return {
+  const report: Report = {
     schemaVersion: 1,
     tool: { name: 'smtp-audit', version: VERSION },
     domain: targetName(auditTarget),
@@ -75,4 +76,5 @@ export async function audit(target: string | AuditTarget, request: AuditRequest)
     checks: results,
     facts: slots as Record<string, unknown>,
   };
+  return { ...report, score: scoreReport(report) };
 }

@@ -8,6 +8,7 @@ import { AREAS } from '../core/check.ts';
 import type { CheckResult, Report, Status } from '../core/report-types.ts';
 import { sanitizeRemoteText } from '../util/sanitize.ts';
 import type { RenderOptions, Reporter } from './reporter.ts';
+import { areaTitle } from './areas.ts';
 import { tableFooterLines } from './table-footer.ts';
 
 const SYMBOL: Record<Status, string> = { pass: '✔', info: 'ℹ', warn: '⚠', fail: '✖', error: '?', skipped: '-' };
@@ -23,10 +24,6 @@ function paint(chalk: ChalkInstance, status: Status, text: string): string {
   }
 }
 
-const AREA_TITLES: Record<string, string> = {
-  mx: 'MX', ptr: 'Reverse DNS (PTR)', smtp: 'SMTP', tls: 'TLS', relay: 'Open relay', dnsbl: 'Blocklists',
-  spf: 'SPF', dmarc: 'DMARC', dkim: 'DKIM', 'mta-sts': 'MTA-STS', 'tls-rpt': 'TLS-RPT', bimi: 'BIMI', dane: 'DANE',
-};
 
 const clean = (text: string): string => sanitizeRemoteText(text);
 
@@ -85,7 +82,7 @@ export function renderTableReport(report: Report, options: RenderOptions): strin
     hidden += checks.length - shown.length;
     if (shown.length === 0) continue;
     out.push('');
-    out.push(chalk.underline(AREA_TITLES[area] ?? area));
+    out.push(chalk.underline(areaTitle(area)));
     for (const check of shown) out.push(...renderCheck(check, chalk, options.verbose));
   }
   out.push('');

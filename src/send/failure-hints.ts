@@ -4,7 +4,7 @@
 // way out. The hint names the flag to change.
 import type { SessionFailure, SessionSettings } from './smtp-delivery.ts';
 
-export function hintFor(failure: SessionFailure, settings: SessionSettings, port: number, authOffered: boolean): string | null {
+export function hintFor(failure: SessionFailure, settings: SessionSettings, port: number, authOffered: boolean, encrypted: boolean): string | null {
   const reply = failure.reply ?? '';
   const code = Number(/^(\d{3})/.exec(reply)?.[1] ?? 0);
   const text = `${failure.message} ${reply}`;
@@ -36,7 +36,11 @@ export function hintFor(failure: SessionFailure, settings: SessionSettings, port
       if (settings.tls === 'implicit') return 'the connection closed during the TLS handshake: the port may expect STARTTLS (try --tls starttls) or plain SMTP';
       return 'the server closed the connection: it may limit connections from this address, or expect another --tls mode';
     case 'EAUTH':
-      if (!authOffered) return 'the server does not offer AUTH here: servers usually offer it only after STARTTLS (do not use --tls none) and on port 587 or 465';
+      if (!authOffered) {
+        return encrypted
+          ? 'the server does not offer AUTH on this port: submission servers offer it on port 587 (STARTTLS) or 465 (--tls implicit)'
+          : 'the server does not offer AUTH here: servers usually offer it only after STARTTLS (do not use --tls none) and on port 587 or 465';
+      }
       if (code === 535 || code === 534 || code === 454) return 'the server refused the credentials: check --auth and SMTP_AUDIT_PASSWORD (an app password may be needed), or try --auth-method login';
       if (code === 504) return 'the server does not support that AUTH mechanism: try --auth-method plain or --auth-method login';
       return 'authentication failed: check --auth, SMTP_AUDIT_PASSWORD and --auth-method';

@@ -12,7 +12,8 @@ const safe = (s: string | null | undefined) => sanitizeRemoteText(s ?? '');
 const field = (label: string, value: string) => `${label.padEnd(9)} ${value}`;
 
 function heading(d: DeliveryReport): string {
-  const server = d.server ? `${d.server.hostname && d.server.hostname !== d.server.host ? `${d.server.hostname} [${d.server.host}]` : d.server.host}:${d.server.port}` : 'nowhere';
+  // MX host names come from DNS
+  const server = safe(d.server ? `${d.server.hostname && d.server.hostname !== d.server.host ? `${d.server.hostname} [${d.server.host}]` : d.server.host}:${d.server.port}` : 'nowhere');
   switch (d.via) {
     case 'loopback': return `delivery to the loopback server ${server}`;
     case 'server': return `delivery to ${server} (--server)`;

@@ -88,7 +88,7 @@ export function queueIdFrom(reply: string | null): string | null {
 
 function report(route: Route, outcome: SessionOutcome | null, attempts: number, server: DeliveryReport['server'], log: SessionLog, settings: SessionSettings, started: number): DeliveryReport {
   const failure = outcome?.failure
-    ? { ...outcome.failure, hint: hintFor(outcome.failure, settings, server?.port ?? 25, outcome.authOffered) }
+    ? { ...outcome.failure, hint: hintFor(outcome.failure, settings, server?.port ?? 25, outcome.authOffered, outcome.tls !== null) }
     : route.problem ? { ...route.problem, reply: null, hint: route.problem.kind === 'network' ? 'check --resolver and the network' : null } : null;
   return {
     via: route.via,

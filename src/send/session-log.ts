@@ -61,7 +61,8 @@ export class SessionLog {
   }
 
   note(text: string): void {
-    this.lines.push({ ms: this.elapsed(), dir: '*', text: this.scrub(text) });
+    // notes quote host names from DNS and error texts from the peer: remote text too
+    this.lines.push({ ms: this.elapsed(), dir: '*', text: sanitizeRemoteText(this.scrub(text)) });
   }
 
   client(text: string): void {

@@ -68,7 +68,7 @@ export interface SessionFailure {
 export interface SessionOutcome {
   /** the socket connected */
   connected: boolean;
-  /** the server greeted us with 220 (so trying another address would not help) */
+  /** the session was set up: 220 greeting, EHLO and any TLS upgrade done (trying another address would not help) */
   greeted: boolean;
   remote: { address: string; port: number } | null;
   tls: TlsSummary | null;
@@ -112,14 +112,19 @@ function certificateSummary(socket: TLSSocket, hostname: string | null, now: Dat
 export function readableError(message: string): string {
   const ssl = /SSL routines:[^:]*:([^:]+):/.exec(message);
   const text = ssl ? `${message.slice(0, message.search(/[0-9A-F]{8,}:error:/)).trim()} TLS handshake failed: ${ssl[1]}`.trim() : message;
-  return text.trim();
+  // Node's advice about its own CA store means nothing to a user of this command.
+  return text.replace(/;\s*if the root CA is installed locally.*$/s, '').trim();
 }
 
-function failureOf(error: NodemailerError, networkDefault: boolean): SessionFailure {
+// Failures decided by what the server said or announced (a refused login, a message over its
+// SIZE limit, a refused envelope), as opposed to the connection failing.
+const SERVER_DECISIONS = new Set(['EAUTH', 'EMESSAGE', 'EENVELOPE']);
+
+function failureOf(error: NodemailerError): SessionFailure {
   const reply = typeof error.response === 'string' && error.response ? error.response : null;
   const code = error.code ?? 'ERROR';
   // A reply from the server means it answered and said no; no reply means we never got that far.
-  const kind: FailureKind = reply && /^[45]\d\d/.test(reply) ? 'rejected' : (networkDefault ? 'network' : 'rejected');
+  const kind: FailureKind = (reply && /^[45]\d\d/.test(reply)) || SERVER_DECISIONS.has(code) ? 'rejected' : 'network';
   return { kind, code, message: sanitizeRemoteText(readableError(error.message)), reply: reply ? sanitizeRemoteText(reply) : null, command: error.command ?? null };
 }
 
@@ -245,7 +250,7 @@ export async function runSession(
     if (e.rejectedErrors) {
       outcome.rejected = e.rejectedErrors.map((r, i) => ({ recipient: e.rejected?.[i] ?? '', reply: sanitizeRemoteText(r.response ?? r.message) }));
     }
-    outcome.failure = failureOf(e, true);
+    outcome.failure = failureOf(e);
     log.note(`failed: ${outcome.failure.message}`);
     if (!conn.destroyed && outcome.greeted && outcome.failure.kind === 'rejected') {
       conn.quit();

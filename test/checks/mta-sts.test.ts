@@ -43,6 +43,9 @@ test('mta-sts/present: pass, info when absent, fail on several or invalid record
   assert.deepEqual(codes(noId), ['mta-sts/present.id-missing']);
   const near = judge(present, { mtaSts: stsFacts({ txt: ok('v=STSv1 id=1'), records: [], policy: null }) });
   assert.deepEqual(codes(near), ['mta-sts/present.not-sts-record']);
+  const repeated = judge(present, { mtaSts: stsFacts({ txt: ok('v=STSv1; id=1; id=2'), records: ['v=STSv1; id=1; id=2'] }) });
+  assert.equal(repeated.status, 'warn');
+  assert.deepEqual(codes(repeated), ['mta-sts/present.tag-duplicate']);
   const error = judge(present, { mtaSts: stsFacts({ txt: { outcome: 'error', values: [], error: 'ESERVFAIL: SERVFAIL' }, records: [], policy: null }) });
   assert.equal(error.status, 'error');
 });
@@ -93,6 +96,9 @@ test('mta-sts/policy: invalid policies, uncovered MX hosts, testing/none modes a
   const none = judge(policyCheck, { mtaSts: stsFacts({ mxHosts: ['mail.elsewhere.net'], policy: fetched({ body: 'version: STSv1\nmode: none\nmax_age: 86400\n' }) }) });
   assert.equal(none.status, 'info');
   assert.deepEqual(codes(none), ['mta-sts/policy.mode-none']);
+  const tooLong = judge(policyCheck, { mtaSts: stsFacts({ policy: fetched({ body: 'version: STSv1\nmode: enforce\nmx: *.example.com\nmax_age: 99999999\n' }) }) });
+  assert.equal(tooLong.status, 'warn');
+  assert.deepEqual(codes(tooLong), ['mta-sts/policy.policy-max-age-too-large']);
   const short = judge(policyCheck, { mtaSts: stsFacts({ policy: fetched({ body: 'version: STSv1\nmode: enforce\nmx: *.example.com\nmax_age: 3600\n' }) }) });
   assert.equal(short.status, 'info');
   assert.deepEqual(codes(short), ['mta-sts/policy.max-age-short']);

@@ -93,3 +93,32 @@ test('--verbose logs the questions the zone file answered', async () => {
   assert.match(r.stderr, /^dns MX +mx-bad\.example -> NOERROR 1 record 0ms \(zone file .*mx-bad\.example\.zone\)$/m);
   assert.match(r.stderr, /^dns PTR +21\.2\.0\.192\.in-addr\.arpa -> NOERROR 1 record \d+ms \(127\.0\.0\.1:\d+ udp\)$/m);
 });
+
+test('SPF: a zone file replacing a "+all" policy with "-all" turns spf/all-qualifier green', async () => {
+  const spf = join(dir, 'plus.zone');
+  writeFileSync(spf, '$ORIGIN plus.spf-policy.example.\n@ IN TXT "v=spf1 ip4:192.0.2.1 -all"\n');
+  const spfArgs = ['plus.spf-policy.example', '--resolver', dns.address, '--no-smtp', '--only', 'spf', '--format', 'json'];
+  const published = await runBin(spfArgs);
+  assert.equal(published.code, 1, published.stderr);
+  assert.equal(status(JSON.parse(published.stdout), 'spf/all-qualifier'), 'fail');
+  const r = await runBin([...spfArgs, '--zone', spf]);
+  assert.equal(r.code, 0, r.stderr);
+  const report = JSON.parse(r.stdout);
+  assertValidReport(report);
+  assert.equal(status(report, 'spf/all-qualifier'), 'pass');
+  assert.equal(report.checks.find((c: Check) => c.id === 'spf/all-qualifier').fromZoneFile, true);
+  assert.deepEqual(report.zoneFileNames, ['plus.spf-policy.example']);
+});
+
+test('--save-facts keeps the zone-file marks, so a --facts replay still says which checks used the file', async () => {
+  const facts = join(dir, 'facts.json');
+  const first = await runBin([...args('mx-bad.example'), '--zone', fixed, '--save-facts', facts, '--format', 'json']);
+  assert.equal(first.code, 0, first.stderr);
+  const replay = await runBin(['--facts', facts, '--only', 'mx,ptr', '--format', 'json']);
+  assert.equal(replay.code, 0, replay.stderr);
+  const report = JSON.parse(replay.stdout);
+  assertValidReport(report);
+  const targets = report.checks.find((c: Check) => c.id === 'mx/targets');
+  assert.equal(targets.fromZoneFile, true);
+  assert.match(targets.notes.join('\n'), /came from a zone file when these facts were gathered/);
+});

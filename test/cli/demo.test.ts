@@ -40,7 +40,6 @@ test('demo audits the sample domains offline and exits 0', async () => {
   assert.equal(status('broken.example', 'dkim/key-strength'), 'warn');
   assert.equal(status('broken.example', 'mta-sts/policy'), 'fail');
   assert.equal(status('broken.example', 'tls-rpt/present'), 'fail');
-  assert.equal(status('nomail.example', 'dmarc/present'), 'fail');
 });
 
 test('demo prints a readable table', async () => {
@@ -77,4 +76,15 @@ test('demo: the live SMTP probe meets good and broken fixture MTAs on loopback',
   assert.equal(result('implicit.example', 'smtp/reachable').status, 'error');
   assert.match(result('implicit.example', 'smtp/reachable').error, /connection refused/);
   assert.equal(result('nomail.example', 'smtp/reachable').status, 'skipped');
+});
+
+test('demo blocklists: the demo lists answer, the shipped real ones are never asked', async () => {
+  const r = await runBin(['demo', '--only', 'dnsbl', '--format', 'json', '--verbose']);
+  assert.equal(r.code, 0, r.stderr);
+  const reports = JSON.parse(r.stdout);
+  const status = (domain: string, id: string) => reports.find((x: { domain: string }) => x.domain === domain).checks.find((c: { id: string }) => c.id === id).status;
+  assert.equal(status('good.example', 'dnsbl/ip'), 'pass');
+  assert.equal(status('broken.example', 'dnsbl/ip'), 'fail');
+  assert.equal(status('good.example', 'dnsbl/domain'), 'pass');
+  assert.doesNotMatch(r.stderr, /spamhaus|barracuda|spamcop/i, 'no shipped list was queried');
 });

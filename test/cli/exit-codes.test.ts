@@ -110,3 +110,16 @@ test('--help for every command has examples and exits 0', async () => {
     assert.match(r.stdout, /Examples:/, args.join(' '));
   }
 });
+
+test('a reader that closes the pipe early (smtp-audit checks | head -1) is not a crash', async () => {
+  const { spawn } = await import('node:child_process');
+  const { BIN } = await import('../support/run-bin.ts');
+  const child = spawn('/bin/sh', ['-c', `"${process.execPath}" "${BIN}" checks --format json | true`], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8').on('data', (d: string) => { stdout += d; });
+  child.stderr.setEncoding('utf8').on('data', (d: string) => { stderr += d; });
+  await new Promise((r) => child.on('close', r));
+  assert.equal(stdout, "");
+  assert.doesNotMatch(stderr, /EPIPE|Error/);
+});

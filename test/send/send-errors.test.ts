@@ -135,6 +135,16 @@ test('without --server: delivery to each recipient domain\'s MX through --resolv
   assert.equal(implicit.code, 0, implicit.stdout);
   assert.match(implicit.stdout, /^delivery for implicit-mx\.example via implicit-mx\.example \[192\.0\.2\.51\]:25 \(no MX record: implicit MX/m);
 
+  // recipients in two domains: one delivery per domain, each with its own transcript
+  const both = await runBin(['send', '--resolver', dns.address, '--connect-to', `mx.send.example:25=127.0.0.1:${serve.port}`, '--connect-to', `implicit-mx.example:25=127.0.0.1:${serve.port}`, '--from', 'joe@send.example', '--to', 'carol@send.example', '--to', 'postmaster@implicit-mx.example', '--to', 'dave@send.example', '--format', 'json']);
+  assert.equal(both.code, 0, both.stdout);
+  const deliveries = JSON.parse(both.stdout).deliveries;
+  assert.deepEqual(deliveries.map((x: { via: string; domain: string; accepted: string[] }) => [x.via, x.domain, x.accepted]), [
+    ['mx', 'send.example', ['carol@send.example', 'dave@send.example']],
+    ['implicit-mx', 'implicit-mx.example', ['postmaster@implicit-mx.example']],
+  ]);
+  assert.ok(deliveries.every((x: { transcript: Array<{ text: string }> }) => x.transcript.some((l) => l.text === 'QUIT')));
+
   // a null MX or a domain that does not exist: refused, exit 1, no connection attempted
   const nullMx = await runBin(['send', '--resolver', dns.address, '--from', 'joe@send.example', '--to', 'x@null-mx.example', '--format', 'json']);
   assert.equal(nullMx.code, 1);

@@ -121,3 +121,10 @@ test('--client-ip lets the loopback server judge SPF for the real sending addres
   assert.equal(other.code, 1, 'unsigned and SPF fails for 192.0.2.1: DMARC fails');
   assert.match(other.stdout, /^ {2}spf {4}fail {6}send\.example for 192\.0\.2\.1/m);
 });
+
+test('--verify-cert refuses the self-signed certificate: exit 3 and what to do about it', async () => {
+  const r = await loopback(['--from', 'joe@send.example', '--verify-cert']);
+  assert.equal(r.code, 3, r.stdout);
+  assert.match(r.stdout, /^failed +\S+: .*self[- ]signed/im);
+  assert.match(r.stdout, /^try +.*drop --verify-cert/m);
+});

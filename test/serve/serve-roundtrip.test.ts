@@ -21,8 +21,8 @@ after(() => dns.stop());
 interface Verdict { spf: { result: string }; dkim: Array<{ result: string; selector: string; domain: string; algorithm: string; aligned: string | null }>; dmarc: { result: string; spfAligned: string | null; dkimAligned: string | null } }
 const messageEvents = (events: ServeEvent[]) => events.filter((e) => e.event === 'message') as unknown as Array<{ id: string; reply: string; verdict: Verdict; files: { eml: string; json: string }; session: { authUser: string | null; tls: unknown; mailFrom: string } }>;
 
-async function sendTo(port: number, args: string[]) {
-  return runBin(['send', '--server', `127.0.0.1:${port}`, '--to', 'carol@send.example', '--resolver', dns.address, ...args]);
+async function sendTo(port: number, args: string[], env?: NodeJS.ProcessEnv) {
+  return runBin(['send', '--server', `127.0.0.1:${port}`, '--to', 'carol@send.example', '--resolver', dns.address, ...args], { env });
 }
 
 test('RSA and Ed25519 signatures pass on arrival; the 250 reply carries the verdicts into send\'s transcript', async () => {
@@ -170,5 +170,54 @@ test('serve usage errors: exit 2, one line, nothing listening', async () => {
     assert.equal(r.code, 2, `${args.join(' ')}: ${r.stdout}${r.stderr}`);
     assert.equal(r.stdout, '');
     assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
+  }
+});
+
+test('--cert/--key: the server presents that certificate', async () => {
+  const { createSelfSignedCertificate } = await import('../../src/serve/self-signed-cert.ts');
+  const pair = createSelfSignedCertificate('mx.send.example');
+  const dir = mkdtempSync(join(tmpdir(), 'smtp-audit-cert-'));
+  writeFileSync(join(dir, 'cert.pem'), pair.cert);
+  writeFileSync(join(dir, 'key.pem'), pair.key);
+  const serve = await startServe(['--resolver', dns.address, '--cert', join(dir, 'cert.pem'), '--key', join(dir, 'key.pem')]);
+  try {
+    const listening = serve.events()[0] as unknown as { tls: { fingerprint256: string; generated: boolean } };
+    assert.deepEqual(listening.tls, { fingerprint256: pair.fingerprint256, generated: false });
+    const r = await sendTo(serve.port, ['--from', 'joe@send.example', '--format', 'json']);
+    assert.equal(r.code, 0, r.stdout);
+    const cert = JSON.parse(r.stdout).deliveries[0].tls.certificate;
+    assert.equal(cert.fingerprint256, pair.fingerprint256);
+    assert.equal(cert.subject, 'CN=mx.send.example');
+  } finally {
+    await serve.stop();
+  }
+});
+
+test('--no-auth: AUTH is not offered, and a sender that needs it is told so (exit 1)', async () => {
+  const serve = await startServe(['--resolver', dns.address, '--no-auth']);
+  try {
+    const r = await sendTo(serve.port, ['--from', 'joe@send.example', '--auth', 'joe', '--format', 'json'], { SMTP_AUDIT_PASSWORD: 'x' });
+    assert.equal(r.code, 1, r.stdout);
+    const delivery = JSON.parse(r.stdout).deliveries[0];
+    assert.equal(delivery.transcript.some((l: { text: string }) => /^250[ -]AUTH\b/.test(l.text)), false);
+    assert.equal(delivery.failure.code, 'EAUTH');
+    assert.match(delivery.failure.hint, /does not offer AUTH/);
+    assert.equal(messageEvents(serve.events()).length, 0);
+  } finally {
+    await serve.stop();
+  }
+});
+
+test('--max-size: a bigger message is refused by the announced SIZE limit (exit 1)', async () => {
+  const serve = await startServe(['--resolver', dns.address, '--max-size', '2048']);
+  try {
+    const r = await sendTo(serve.port, ['--from', 'joe@send.example', '--body', 'x'.repeat(4000)]);
+    assert.equal(r.code, 1, r.stdout);
+    assert.match(r.stdout, /^\+\d+ms +S: 250 SIZE 2048$/m);
+    assert.match(r.stdout, /^try +the message is too big/m);
+    const small = await sendTo(serve.port, ['--from', 'joe@send.example', '--body', 'short']);
+    assert.equal(small.code, 0, small.stdout);
+  } finally {
+    await serve.stop();
   }
 });

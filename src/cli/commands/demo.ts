@@ -3,6 +3,11 @@
 import { Command } from 'commander';
 import { createAuditEnv } from '../../core/env.ts';
 import { startDemoNetwork } from '../../testnet/demo-network.ts';
+
+/** fixtures/demo/bl.demo.example.zone: a blocklist that lists broken.example's open relay */
+const DEMO_BLOCKLIST_ZONE = 'bl.demo.example';
+/** fixtures/demo/dbl.demo.example.zone: a domain blocklist */
+const DEMO_DOMAIN_BLOCKLIST_ZONE = 'dbl.demo.example';
 import { parseAuditFlags } from '../audit-options.ts';
 import { collectTargets } from '../domains.ts';
 import { runAudits, type RunIo } from '../run-audits.ts';
@@ -10,7 +15,7 @@ import { runAudits, type RunIo } from '../run-audits.ts';
 export function demoCommand(io: RunIo, setExit: (code: number) => void): Command {
   return new Command('demo')
     .description('audit sample domains on a built-in offline network (fixture DNS and MTAs on loopback)')
-    .option('--format <format>', 'output format: table, json, ndjson', 'table')
+    .option('--format <format>', 'output format: table, json, ndjson, markdown, junit, sarif', 'table')
     .option('--only <ids|areas>', 'run only these check ids or areas', (v: string, p: string[] = []) => [...p, v])
     .option('--no-color', 'no ANSI colours')
     .option('--verbose', 'log every DNS query to stderr; show all evidence')
@@ -29,6 +34,8 @@ Examples:
         const settings = parseAuditFlags({
           format: flags.format, color: flags.color, verbose: flags.verbose, only: flags.only,
           resolver: [network.resolver], connectTo: network.connectTo, failOn: 'never', timeout: '3000', greetingTimeout: '3000',
+          // the shipped blocklists are real zones that the offline network cannot answer: use the demo's own list
+          dnsbl: [`${DEMO_BLOCKLIST_ZONE}:ip`, `${DEMO_DOMAIN_BLOCKLIST_ZONE}:domain`], defaultDnsbls: false,
         });
         // the MTA-STS policy fetch trusts the demo's policy server certificate (RFC 8461 3.3 checks still apply)
         settings.options.extra = { ...settings.options.extra, trustedCa: network.trustedCa };
