@@ -127,15 +127,15 @@ function serve(options: RawMtaOptions, name: string, socket: net.Socket, send: R
   send(`220 ${name} ESMTP raw fixture\r\n`);
   let afterEhlo = false;
   let rcpts = 0;
-  let tlsStarted = false;
+  let ignoreInput = false;
   lineReader(socket, (line) => {
-    if (tlsStarted) return; // TLS bytes, not SMTP lines
+    if (ignoreInput) return; // after a hang-up or STARTTLS: not SMTP lines
     lines.push(line);
     const verb = (line.split(/[ :]/)[0] ?? '').toUpperCase();
     if (verb === 'QUIT') { send('221 2.0.0 Bye\r\n'); socket.end(); return; }
     switch (options.behaviour) {
       case 'close-after-ehlo':
-        if (afterEhlo) { tlsStarted = true; socket.end(); return; } // hang up (FIN), ignore the rest
+        if (afterEhlo) { ignoreInput = true; socket.end(); return; } // hang up (FIN), ignore the rest
         if (verb === 'EHLO') { afterEhlo = true; send(ehloReply(['PIPELINING', 'STARTTLS'])); return; }
         send('500 5.5.1 What?\r\n');
         return;
@@ -145,7 +145,7 @@ function serve(options: RawMtaOptions, name: string, socket: net.Socket, send: R
           send('220 2.0.0 Ready to start TLS\r\n');
           // answer the client's ClientHello with something that is not a TLS record, so the
           // handshake itself fails (not the SMTP exchange before it)
-          tlsStarted = true;
+          ignoreInput = true;
           socket.once('data', () => { send('this is not TLS at all, sorry\r\n'.repeat(4)); socket.end(); });
           return;
         }
