@@ -31,6 +31,31 @@ export function probedAddresses(ctx: CheckContext, smtp: SmtpFacts): SmtpAddress
   return smtp.addresses;
 }
 
+export interface ReachedProbe { p: SmtpAddressProbe; subject: string }
+
+/**
+ * The probes whose session reached EHLO, each with its subject, or null when the check has
+ * nothing to judge (see probedAddresses). An address that could not be reached says nothing
+ * about TLS, AUTH or relaying: it is recorded as undetermined, never as a pass or a failure.
+ */
+export function reachedProbes(ctx: CheckContext, smtp: SmtpFacts): { reached: ReachedProbe[]; unreachable: number } | null {
+  const probes = probedAddresses(ctx, smtp);
+  if (probes === null) return null;
+  const reached: ReachedProbe[] = [];
+  let unreachable = 0;
+  for (const p of probes) {
+    const subject = probeSubject(p);
+    const reason = unreachableReason(p);
+    if (reason === null) {
+      reached.push({ p, subject });
+    } else {
+      unreachable++;
+      ctx.undetermined(subject, reason);
+    }
+  }
+  return { reached, unreachable };
+}
+
 /** Why the main session did not reach EHLO, in words; null when it did. */
 export function unreachableReason(p: SmtpAddressProbe): string | null {
   const e = p.error;

@@ -8,7 +8,7 @@
 // says so, but accepting an outside recipient is still the open door spammers look for.
 import { defineCheck } from '../../core/check.ts';
 import { formatReply } from '../../probe/facts-of.ts';
-import { plural, probedAddresses, probeSubject, unreachableReason } from '../../probe/describe.ts';
+import { plural, reachedProbes } from '../../probe/describe.ts';
 import { describeTry } from '../../probe/relay-test.ts';
 
 export default defineCheck({
@@ -28,15 +28,9 @@ export default defineCheck({
   run(ctx) {
     const smtp = ctx.fact('smtp');
     if (smtp.skipped === null && !smtp.relayEnabled) return ctx.skip('the open-relay test is disabled (--no-relay)');
-    const probes = probedAddresses(ctx, smtp);
+    const probes = reachedProbes(ctx, smtp);
     if (probes === null) return;
-    for (const p of probes) {
-      const subject = probeSubject(p);
-      const reason = unreachableReason(p);
-      if (reason !== null) {
-        ctx.undetermined(subject, reason);
-        continue;
-      }
+    for (const { p, subject } of probes.reached) {
       const r = p.relay;
       if (r === null) {
         ctx.undetermined(subject, p.relayNotRun ?? 'the relay test did not run');

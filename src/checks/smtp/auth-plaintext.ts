@@ -5,7 +5,7 @@
 // password in the clear; on an MX, AUTH on port 25 is mostly a target for password guessing.
 import { defineCheck } from '../../core/check.ts';
 import { formatReply } from '../../probe/facts-of.ts';
-import { probedAddresses, probeSubject, unreachableReason } from '../../probe/describe.ts';
+import { reachedProbes } from '../../probe/describe.ts';
 
 // Mechanisms that carry the password itself (base64 is not encryption).
 const CLEARTEXT = new Set(['PLAIN', 'LOGIN']);
@@ -24,13 +24,11 @@ export default defineCheck({
   facts: ['smtp'],
   run(ctx) {
     const smtp = ctx.fact('smtp');
-    const probes = probedAddresses(ctx, smtp);
+    const probes = reachedProbes(ctx, smtp);
     if (probes === null) return;
-    for (const p of probes) {
-      const subject = probeSubject(p);
-      const reason = unreachableReason(p);
-      if (reason !== null || p.ehlo === null) {
-        ctx.undetermined(subject, reason ?? 'no EHLO reply');
+    for (const { p, subject } of probes.reached) {
+      if (p.ehlo === null) {
+        ctx.undetermined(subject, 'no EHLO reply');
         continue;
       }
       const mechanisms = p.ehlo.auth;

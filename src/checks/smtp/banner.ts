@@ -7,7 +7,7 @@ import { defineCheck } from '../../core/check.ts';
 import { describeLookupError } from '../../core/facts.ts';
 import { sameAddress } from '../../collect/ptr.ts';
 import { formatReply } from '../../probe/facts-of.ts';
-import { probedAddresses, probeSubject, unreachableReason } from '../../probe/describe.ts';
+import { reachedProbes } from '../../probe/describe.ts';
 
 const norm = (name: string): string => name.replace(/\.$/, '').toLowerCase();
 const FQDN = /^(?=.{1,253}$)[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9])?(?:\.[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9])?)+$/;
@@ -33,18 +33,11 @@ export default defineCheck({
   run(ctx) {
     const smtp = ctx.fact('smtp');
     const ptr = ctx.fact('ptr');
-    const probes = probedAddresses(ctx, smtp);
+    const probes = reachedProbes(ctx, smtp);
     if (probes === null) return;
     let compared = 0;
-    let unknown = 0;
-    for (const p of probes) {
-      const subject = probeSubject(p);
-      const reason = unreachableReason(p);
-      if (reason !== null) {
-        unknown++;
-        ctx.undetermined(subject, reason);
-        continue;
-      }
+    let unknown = probes.unreachable;
+    for (const { p, subject } of probes.reached) {
       const names: Array<{ what: 'greeting' | 'EHLO'; name: string; line: string }> = [];
       if (p.bannerHost) names.push({ what: 'greeting', name: p.bannerHost, line: formatReply(p.banner) });
       if (p.ehlo?.domain) names.push({ what: 'EHLO', name: p.ehlo.domain, line: `${p.ehlo.command} reply: ${formatReply(p.ehlo.reply)}` });

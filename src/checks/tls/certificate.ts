@@ -11,7 +11,7 @@ import { defineCheck, type CheckContext } from '../../core/check.ts';
 import type { DaneFacts } from '../../collect/dane.ts';
 import type { SmtpFacts } from '../../collect/smtp.ts';
 import { certificateCoversName, certificateNames } from '../../probe/cert-names.ts';
-import { certificateEvidence, oneLineDn, probedAddresses, probeSubject, unreachableReason } from '../../probe/describe.ts';
+import { certificateEvidence, oneLineDn, probeSubject, reachedProbes } from '../../probe/describe.ts';
 import type { SmtpAddressProbe } from '../../probe/types.ts';
 
 const DAY_MS = 86_400_000;
@@ -156,21 +156,17 @@ export default defineCheck({
   run(ctx) {
     const smtp = ctx.fact('smtp');
     const dane = ctx.fact('dane');
-    const probes = probedAddresses(ctx, smtp);
+    const probes = reachedProbes(ctx, smtp);
     if (probes === null) return;
     let judged = 0;
-    let unknown = 0;
-    for (const p of probes) {
-      const reason = unreachableReason(p);
-      if (reason !== null) {
-        unknown++;
-        ctx.undetermined(probeSubject(p), reason);
-      } else if (p.tls !== null) {
+    let unknown = probes.unreachable;
+    for (const { p, subject } of probes.reached) {
+      if (p.tls !== null) {
         judged++;
         judge(ctx, smtp, dane, p);
       } else if (p.starttls.outcome === 'error' || p.starttls.outcome === 'not-tried') {
         unknown++;
-        ctx.undetermined(probeSubject(p), 'the session ended before the TLS handshake');
+        ctx.undetermined(subject, 'the session ended before the TLS handshake');
       }
     }
     if (judged === 0 && unknown === 0) ctx.skip('no MX address completed a TLS handshake (see tls/starttls)');

@@ -5,7 +5,7 @@
 // The highest version comes from the main handshake; TLS 1.0 and 1.1 (and 1.2 when the main
 // handshake chose 1.3 or failed) are tried in separate short sessions limited to one version.
 import { defineCheck } from '../../core/check.ts';
-import { probedAddresses, probeSubject, unreachableReason } from '../../probe/describe.ts';
+import { reachedProbes } from '../../probe/describe.ts';
 import { VERSION_ORDER } from '../../probe/tls-versions.ts';
 import type { TlsVersionName } from '../../probe/types.ts';
 
@@ -27,18 +27,11 @@ export default defineCheck({
   facts: ['smtp'],
   run(ctx) {
     const smtp = ctx.fact('smtp');
-    const probes = probedAddresses(ctx, smtp);
+    const probes = reachedProbes(ctx, smtp);
     if (probes === null) return;
     let judged = 0;
-    let unknown = 0;
-    for (const p of probes) {
-      const subject = probeSubject(p);
-      const reason = unreachableReason(p);
-      if (reason !== null) {
-        unknown++;
-        ctx.undetermined(subject, reason);
-        continue;
-      }
+    let unknown = probes.unreachable;
+    for (const { p, subject } of probes.reached) {
       if (p.versions === null) {
         if (p.ehlo?.starttls) {
           unknown++;

@@ -7,7 +7,7 @@
 // "no STARTTLS".
 import { defineCheck } from '../../core/check.ts';
 import { formatReply } from '../../probe/facts-of.ts';
-import { describeTls, probedAddresses, probeSubject, unreachableReason } from '../../probe/describe.ts';
+import { describeTls, reachedProbes } from '../../probe/describe.ts';
 
 export default defineCheck({
   id: 'tls/starttls',
@@ -24,15 +24,9 @@ export default defineCheck({
   facts: ['smtp'],
   run(ctx) {
     const smtp = ctx.fact('smtp');
-    const probes = probedAddresses(ctx, smtp);
+    const probes = reachedProbes(ctx, smtp);
     if (probes === null) return;
-    for (const p of probes) {
-      const subject = probeSubject(p);
-      const reason = unreachableReason(p);
-      if (reason !== null) {
-        ctx.undetermined(subject, reason);
-        continue;
-      }
+    for (const { p, subject } of probes.reached) {
       const s = p.starttls;
       const ehloLine = p.ehlo ? `${p.ehlo.command} reply: ${formatReply(p.ehlo.reply)}` : 'no EHLO reply';
       switch (s.outcome) {
