@@ -24,6 +24,11 @@ export interface RunIo {
   stderr: NodeJS.WriteStream;
 }
 
+/** The progress spinner goes to stderr only when it is a real, sized terminal and --verbose is off. */
+export function spinnerWanted(stderr: NodeJS.WriteStream, verbose: boolean): boolean {
+  return stderr.isTTY === true && (stderr.columns ?? 0) > 0 && !verbose;
+}
+
 export async function runAudits(targets: AuditTarget[], settings: AuditSettings, env: AuditEnv, io: RunIo): Promise<{ exitCode: 0 | 1 | 3; reports: Report[] }> {
   const stdoutOutput = settings.outputs.find((o) => o.file === null) ?? null;
   const streaming = stdoutOutput ? REPORTERS.get(stdoutOutput.format)!.renderOne : undefined;
@@ -39,8 +44,9 @@ export async function runAudits(targets: AuditTarget[], settings: AuditSettings,
 
   const spinner = ora({
     stream: io.stderr,
-    isEnabled: io.stderr.isTTY === true && !settings.verbose,
-    isSilent: io.stderr.isTTY !== true,
+    // a terminal that reports no width (a pty nobody sized) makes ora's line arithmetic spin: no spinner there
+    isEnabled: spinnerWanted(io.stderr, settings.verbose),
+    isSilent: !spinnerWanted(io.stderr, settings.verbose),
     text: `auditing ${targets.length === 1 ? targetName(targets[0]!) : `${targets.length} targets`}`,
   });
   spinner.start();
