@@ -41,6 +41,9 @@ export interface RawAuditFlags {
   ehlo?: string;
   /** probe connections open at once over the whole run */
   smtpConcurrency?: string;
+  /** -4 / -6 */
+  ipv4Only?: boolean;
+  ipv6Only?: boolean;
   relayFrom?: string;
   relayTo?: string;
   /** PEM files of extra trusted CAs, repeatable */
@@ -184,6 +187,8 @@ export function parseAuditFlags(flags: RawAuditFlags): AuditSettings {
     throw new UsageError(`--ehlo "${flags.ehlo}" is not a host name or address literal`);
   }
   const smtpConcurrency = integer(flags.smtpConcurrency, '--smtp-concurrency', 1, 256, 8);
+  if (flags.ipv4Only && flags.ipv6Only) throw new UsageError('--ipv4-only and --ipv6-only cannot be combined (leave both out to probe both families)');
+  const probeFamilies: Array<4 | 6> = flags.ipv4Only ? [4] : flags.ipv6Only ? [6] : [4, 6];
   const relayFrom = flags.relayFrom?.trim() ?? DEFAULT_RELAY_FROM;
   const relayTo = flags.relayTo?.trim() ?? DEFAULT_RELAY_TO;
   for (const [flag, address] of [['--relay-from', relayFrom], ['--relay-to', relayTo]] as const) {
@@ -211,7 +216,7 @@ export function parseAuditFlags(flags: RawAuditFlags): AuditSettings {
     port, timeoutMs, greetingTimeoutMs, selectors, ips,
     smtp: flags.smtp !== false,
     relay: flags.relay !== false,
-    smtpConcurrency, relayFrom, relayTo, caCertificates,
+    smtpConcurrency, probeFamilies, relayFrom, relayTo, caCertificates,
     // RFC 5321 4.1.1.1 wants our FQDN: the machine's name when it is one (src/probe/ehlo-name.ts)
     ehloName: ehlo || defaultEhloName(),
   };

@@ -32,6 +32,8 @@ export interface SmtpFacts {
   ehloName: string;
   relayEnabled: boolean;
   addresses: SmtpAddressProbe[];
+  /** MX addresses left out by -4/--ipv4-only or -6/--ipv6-only, with the flag */
+  notProbed?: Array<{ address: string; hosts: string[]; reason: string }>;
   /** TXT _mta-sts.<domain>, joined strings; null for an IP target or when not probed */
   mtaStsTxt: LookupFact<string> | null;
 }
@@ -64,6 +66,10 @@ export const smtpCollector = defineCollector({
     if (!options.smtp) return { ...base, skipped: 'live SMTP probes are disabled (--no-smtp)' };
 
     if (target.kind === 'ip') {
+      const family: 4 | 6 = net.isIPv6(target.ip) ? 6 : 4;
+      if (!(options.probeFamilies ?? [4, 6]).includes(family)) {
+        return { ...base, skipped: `the target is an IPv${family} address and ${family === 4 ? '--ipv6-only' : '--ipv4-only'} was given` };
+      }
       let hosts: string[] = [];
       try {
         const ptr = await need('ptr');
@@ -71,7 +77,6 @@ export const smtpCollector = defineCollector({
       } catch {
         hosts = [];
       }
-      const family: 4 | 6 = net.isIPv6(target.ip) ? 6 : 4;
       const probe = await probeCached(env, options, target.ip, family, hosts, null);
       return { ...base, addresses: [{ ...probe, hosts }] };
     }
@@ -86,7 +91,14 @@ export const smtpCollector = defineCollector({
     if (mx.kind === 'null-mx') return { ...facts, skipped: 'the domain publishes a null MX (RFC 7505): it accepts no mail' };
     if (mx.kind === 'none') return { ...facts, skipped: 'the domain has no mail route (no MX and no address records)' };
     facts.addressLookupFailed = mx.hosts.some((h) => h.a.outcome === 'error' || h.aaaa.outcome === 'error');
-    const addresses = mxAddresses(mx);
+    const families = options.probeFamilies ?? [4, 6];
+    const all = mxAddresses(mx);
+    const addresses = all.filter((a) => families.includes(a.family));
+    const left = all.filter((a) => !families.includes(a.family));
+    if (left.length > 0) {
+      const reason = families.includes(4) ? '--ipv4-only' : '--ipv6-only';
+      facts.notProbed = left.map((a) => ({ address: a.address, hosts: a.hosts, reason }));
+    }
     facts.addresses = await Promise.all(addresses.map(async ({ address, family, hosts }) => {
       const probe = await probeCached(env, options, address, family, hosts, domain);
       return probe.hosts.join() === hosts.join() ? probe : { ...probe, hosts };

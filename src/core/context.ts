@@ -21,6 +21,8 @@ export interface AuditOptions {
   relay: boolean;
   /** the name we announce in EHLO */
   ehloName: string;
+  /** address families the live probe connects to (-4/--ipv4-only, -6/--ipv6-only); DNS checks see both */
+  probeFamilies: Array<4 | 6>;
   /** SMTP probe connections open at once over the whole run (--smtp-concurrency) */
   smtpConcurrency: number;
   /** the outside sender and recipient of the open-relay test (--relay-from, --relay-to) */
@@ -45,6 +47,7 @@ export const DEFAULT_OPTIONS: AuditOptions = {
   relay: true,
   ehloName: 'smtp-audit.invalid',
   smtpConcurrency: 8,
+  probeFamilies: [4, 6],
   relayFrom: 'relay-test@example.net',
   relayTo: 'relay-test@example.org',
   caCertificates: [],

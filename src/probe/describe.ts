@@ -20,8 +20,14 @@ export function probedAddresses(ctx: CheckContext, smtp: SmtpFacts): SmtpAddress
     ctx.skip(smtp.skipped);
     return null;
   }
+  const leftOut = smtp.notProbed ?? [];
+  if (leftOut.length > 0) {
+    ctx.note(`Not probed (${leftOut[0]!.reason}): ${leftOut.map((a) => (a.hosts.length > 0 ? `${a.address} (${a.hosts.join(', ')})` : a.address)).join(', ')}.`);
+  }
   if (smtp.addresses.length === 0) {
-    if (smtp.mxKind === 'unknown' || smtp.addressLookupFailed) {
+    if (leftOut.length > 0) {
+      ctx.skip(`every MX address is of the family ${leftOut[0]!.reason} leaves out`);
+    } else if (smtp.mxKind === 'unknown' || smtp.addressLookupFailed) {
       ctx.undetermined('', 'the MX lookups failed, so the mail server addresses are unknown');
     } else {
       ctx.skip('no MX host has an address to probe (see mx/targets)');
@@ -64,7 +70,7 @@ export function unreachableReason(p: SmtpAddressProbe): string | null {
     case 'completed': return null;
     case 'connect-refused': return `connection refused on ${port} (nothing listens there, or a firewall rejects it)`;
     case 'connect-timeout': return `no answer to the connection on ${port}${e ? ` (${e.message})` : ''}`;
-    case 'no-route': return `no route from this machine to ${p.address}${e?.code ? ` (${e.code})` : ''}${p.family === 6 ? ': this network may have no IPv6; test from one that has' : ''}`;
+    case 'no-route': return `no route from this machine to ${p.address}${e?.code ? ` (${e.code})` : ''}${p.family === 6 ? ': this network may have no IPv6; test from one that has, or probe IPv4 only with -4' : ''}`;
     case 'connect-error': return `could not connect: ${e?.message ?? 'unknown error'}`;
     case 'greeting-timeout': return `connected, but no complete greeting arrived in time (${e?.message ?? 'timeout'}): a greet delay longer than --greeting-timeout, a tarpit, or a middlebox holding port 25`;
     case 'greeting-closed': return `the connection ended before a greeting (${e?.message ?? 'closed'})`;

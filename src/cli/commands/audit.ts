@@ -28,6 +28,8 @@ export function addAuditOptions(command: Command): Command {
     .option('--timeout <ms>', 'timeout for each network operation', '5000')
     .option('--greeting-timeout <ms>', 'how long to wait for an SMTP greeting (default: 30000)')
     .option('--ehlo <name>', 'the host name to announce in EHLO (default: this machine\'s name when it is fully qualified, else smtp-audit.invalid)')
+    .option('-4, --ipv4-only', 'probe only the IPv4 addresses of the MX hosts (from a network without IPv6)')
+    .option('-6, --ipv6-only', 'probe only the IPv6 addresses of the MX hosts')
     .option('--smtp-concurrency <n>', 'SMTP probe connections open at once over the whole run (one per address at a time)', '8')
     .option('--relay-from <address>', 'outside sender for the open-relay test', 'relay-test@example.net')
     .option('--relay-to <address>', 'outside recipient for the open-relay test', 'relay-test@example.org')
