@@ -14,9 +14,16 @@
 //     "resolvers": ["192.0.2.53"],         --resolver
 //     "dnsbls": ["zen.spamhaus.org"],      extra blocklists (zone[:ip|domain])
 //     "defaultDnsbls": true,               keep the shipped blocklists
-//     "zones": ["dns/example.com.zone"]    --zone, relative to the config file's folder
+//     "zones": ["dns/example.com.zone"],   --zone, relative to the config file's folder
+//     "ips": ["192.0.2.25"],               --ip
+//     "caFiles": ["certs/corp-ca.pem"],    --ca-file, relative to the config file's folder
+//     "smtp": true, "relay": true,         false: --no-smtp, --no-relay
+//     "port": 25, "timeout": 5000, "greetingTimeout": 30000, "smtpConcurrency": 8,
+//     "ehlo": "audit.example.com", "relayFrom": "a@example.net", "relayTo": "b@example.org",
+//     "ipFamily": 4                        4: --ipv4-only, 6: --ipv6-only
 //   }
 import { existsSync, readFileSync, statSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { ALL_CHECKS } from '../checks/index.ts';
 import { FAIL_ON_VALUES, type FailOn } from '../core/exit-code.ts';
@@ -44,11 +51,31 @@ export interface AuditConfig {
   defaultDnsbls?: boolean;
   /** --zone specs, paths resolved against the config file's folder */
   zones?: string[];
+  ips?: string[];
+  /** --ca-file paths, resolved against the config file's folder */
+  caFiles?: string[];
+  smtp?: boolean;
+  relay?: boolean;
+  port?: number;
+  timeout?: number;
+  greetingTimeout?: number;
+  smtpConcurrency?: number;
+  ehlo?: string;
+  relayFrom?: string;
+  relayTo?: string;
+  ipFamily?: 4 | 6;
 }
 
-type ListKey = 'domains' | 'selectors' | 'ignore' | 'only' | 'skip' | 'resolvers' | 'dnsbls' | 'zones';
-const LIST_KEYS: readonly ListKey[] = ['domains', 'selectors', 'ignore', 'only', 'skip', 'resolvers', 'dnsbls', 'zones'];
-const KNOWN_KEYS = new Set<string>([...LIST_KEYS, 'failOn', 'defaultDnsbls', '$schema']);
+/** Whole-number settings and their ranges (the same as the flags'). */
+const NUMBER_KEYS = { port: [1, 65535], timeout: [100, 600000], greetingTimeout: [100, 600000], smtpConcurrency: [1, 256] } as const;
+const STRING_KEYS = ['ehlo', 'relayFrom', 'relayTo'] as const;
+const BOOLEAN_KEYS = ['smtp', 'relay'] as const;
+
+type ListKey = 'domains' | 'selectors' | 'ignore' | 'only' | 'skip' | 'resolvers' | 'dnsbls' | 'zones' | 'ips' | 'caFiles';
+const LIST_KEYS: readonly ListKey[] = ['domains', 'selectors', 'ignore', 'only', 'skip', 'resolvers', 'dnsbls', 'zones', 'ips', 'caFiles'];
+const KNOWN_KEYS = new Set<string>([
+  ...LIST_KEYS, 'failOn', 'defaultDnsbls', '$schema', 'ipFamily', ...Object.keys(NUMBER_KEYS), ...STRING_KEYS, ...BOOLEAN_KEYS,
+]);
 
 /** The config file in `start` or the nearest folder above it, or null. */
 export function findConfigFile(start: string): string | null {
@@ -109,6 +136,35 @@ export function readConfigFile(file: string): AuditConfig {
     if (typeof raw.defaultDnsbls !== 'boolean') throw new UsageError(`${file}: "defaultDnsbls" must be true or false`);
     config.defaultDnsbls = raw.defaultDnsbls;
   }
+  for (const [key, [min, max]] of Object.entries(NUMBER_KEYS) as Array<[keyof typeof NUMBER_KEYS, readonly [number, number]]>) {
+    const value = raw[key];
+    if (value === undefined) continue;
+    if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+      throw new UsageError(`${file}: "${key}" must be a whole number from ${min} to ${max}, not ${JSON.stringify(value)}`);
+    }
+    config[key] = value;
+  }
+  for (const key of STRING_KEYS) {
+    const value = raw[key];
+    if (value === undefined) continue;
+    if (typeof value !== 'string' || value.trim() === '') throw new UsageError(`${file}: "${key}" must be a non-empty string`);
+    config[key] = value.trim();
+  }
+  for (const key of BOOLEAN_KEYS) {
+    const value = raw[key];
+    if (value === undefined) continue;
+    if (typeof value !== 'boolean') throw new UsageError(`${file}: "${key}" must be true or false`);
+    config[key] = value;
+  }
+  if (raw.ipFamily !== undefined) {
+    if (raw.ipFamily !== 4 && raw.ipFamily !== 6) throw new UsageError(`${file}: "ipFamily" must be 4 or 6, not ${JSON.stringify(raw.ipFamily)}`);
+    config.ipFamily = raw.ipFamily;
+  }
+  check(file, 'ips', config.ips ?? [], (ip) => { if (!isIP(ip)) throw new Error(`"${ip}" is not an IP address`); });
+  if (config.caFiles) {
+    const base = dirname(resolve(file));
+    config.caFiles = config.caFiles.map((path) => (isAbsolute(path) ? path : join(base, path)));
+  }
   check(file, 'domains', config.domains ?? [], (d) => { parseTarget(d); });
   check(file, 'selectors', config.selectors ?? [], (s) => {
     if (!/^[a-z0-9_-]+(\.[a-z0-9_-]+)*$/i.test(s)) throw new Error(`"${s}" is not a valid DKIM selector`);
@@ -161,5 +217,19 @@ export function mergeConfig(flags: RawAuditFlags, config: AuditConfig, given: (f
   if (!given('zone') && config.zones && !flags.facts) merged.zone = config.zones;
   if (!given('dnsbl') && config.dnsbls) merged.dnsbl = config.dnsbls;
   if (!given('defaultDnsbls') && config.defaultDnsbls !== undefined) merged.defaultDnsbls = config.defaultDnsbls;
+  if (!given('ip') && config.ips) merged.ip = config.ips;
+  if (!given('caFile') && config.caFiles) merged.caFile = config.caFiles;
+  if (!given('smtp') && config.smtp !== undefined) merged.smtp = config.smtp;
+  if (!given('relay') && config.relay !== undefined) merged.relay = config.relay;
+  for (const key of Object.keys(NUMBER_KEYS) as Array<keyof typeof NUMBER_KEYS>) {
+    if (!given(key) && config[key] !== undefined) merged[key] = String(config[key]);
+  }
+  if (!given('ehlo') && config.ehlo) merged.ehlo = config.ehlo;
+  if (!given('relayFrom') && config.relayFrom) merged.relayFrom = config.relayFrom;
+  if (!given('relayTo') && config.relayTo) merged.relayTo = config.relayTo;
+  if (!given('ipv4Only') && !given('ipv6Only') && config.ipFamily !== undefined) {
+    merged.ipv4Only = config.ipFamily === 4;
+    merged.ipv6Only = config.ipFamily === 6;
+  }
   return merged;
 }

@@ -117,3 +117,23 @@ test('the README\'s example config file is valid', () => {
   assert.deepEqual(config.zones, [join(root, 'dns', 'example.com.zone')]);
   assert.equal(config.failOn, 'warn');
 });
+
+test('probe settings in the config file: smtp, ips, port, timeouts, ehlo, relay addresses, ipFamily, caFiles', async () => {
+  const { sub, file, root } = repo({ domains: ['clean.example'], resolvers: [dns.address], smtp: false, ips: ['192.0.2.1'], only: ['smtp/reachable', 'spf/ip-evaluation'] });
+  const r = await runBin(['--format', 'json'], { cwd: sub });
+  const report: Report = JSON.parse(r.stdout);
+  assert.match(report.checks.find((c) => c.id === 'smtp/reachable')!.skippedReason!, /--no-smtp/, '"smtp": false');
+  assert.notEqual(report.checks.find((c) => c.id === 'spf/ip-evaluation')!.status, 'skipped', '"ips" reach --ip');
+  writeFileSync(file, JSON.stringify({ port: 2525, timeout: 1000, greetingTimeout: 2000, smtpConcurrency: 2, ehlo: 'audit.example.net', relayFrom: 'a@example.net', relayTo: 'b@example.org', ipFamily: 4, caFiles: ['ca.pem'] }));
+  const config = readConfigFile(file);
+  const merged = mergeConfig({}, config, () => false);
+  assert.deepEqual(
+    [merged.port, merged.timeout, merged.greetingTimeout, merged.smtpConcurrency, merged.ehlo, merged.relayFrom, merged.relayTo, merged.ipv4Only, merged.ipv6Only, merged.caFile],
+    ['2525', '1000', '2000', '2', 'audit.example.net', 'a@example.net', 'b@example.org', true, false, [join(root, 'ca.pem')]],
+  );
+  assert.equal(mergeConfig({ port: '25' }, config, (flag) => flag === 'port').port, '25', 'the command line wins');
+  for (const [bad, key] of [[{ port: 0 }, 'port'], [{ ipFamily: 5 }, 'ipFamily'], [{ smtp: 'no' }, 'smtp'], [{ ips: ['nope'] }, 'ips'], [{ ehlo: '' }, 'ehlo']] as const) {
+    writeFileSync(file, JSON.stringify(bad));
+    assert.throws(() => readConfigFile(file), (e: Error) => e.message.includes(file) && e.message.includes(`"${key}"`), key);
+  }
+});
