@@ -10,38 +10,14 @@ import type { FixtureDnsServer } from '../../src/testnet/dns-server.ts';
 import { startTestDns } from '../support/fixture-dns.ts';
 import { runBin } from '../support/run-bin.ts';
 import { assertValidReport } from '../support/schema.ts';
+import { SPF_DEEP_TREE } from '../support/spf-deep-tree.ts';
 
 let dns: FixtureDnsServer;
 before(async () => { dns = await startTestDns(); });
 after(() => dns.stop());
 const args = () => ['spf-deep.example', '--resolver', dns.address, '--no-smtp', '--only', 'spf'];
 
-const TREE = [
-  'spf-deep.example [lookups 0..14, own 3, branch 14]',
-  '  include:_spf1.spf-deep.example #1',
-  '    _spf1.spf-deep.example [lookups 1..6, own 2, branch 5]',
-  '      include:_a.spf-deep.example #2',
-  '        _a.spf-deep.example [lookups 2..5, own 3, branch 3]',
-  '          a:one.spf-deep.example #3',
-  '          a:two.spf-deep.example #4',
-  '          a:three.spf-deep.example #5',
-  '          -all',
-  '      a:mail.spf-deep.example #6',
-  '      ~all',
-  '  include:_spf2.spf-deep.example #7',
-  '    _spf2.spf-deep.example [lookups 7..13, own 2, branch 6]',
-  '      include:_b.spf-deep.example #8',
-  '        _b.spf-deep.example [lookups 8..12, own 4, branch 4]',
-  '          a:x.spf-deep.example #9',
-  '          a:y.spf-deep.example #10',
-  '          mx:z.spf-deep.example #11 OVER (1 MX host)',
-  '          a:w.spf-deep.example #12 OVER',
-  '          -all',
-  '      mx:spf-deep.example #13 OVER (1 MX host)',
-  '      ?all',
-  '  mx #14 OVER (1 MX host)',
-  '  -all',
-];
+const TREE = SPF_DEEP_TREE;
 
 test('table: the 14-lookup tree with per-branch counts under spf/lookup-limit', async () => {
   const r = await runBin(args());

@@ -12,6 +12,7 @@ import type { CheckResult, Report } from '../../src/core/report-types.ts';
 import type { FixtureDnsServer } from '../../src/testnet/dns-server.ts';
 import { startTestDns } from '../support/fixture-dns.ts';
 import { assertValidReport } from '../support/schema.ts';
+import { SPF_DEEP_TREE } from '../support/spf-deep-tree.ts';
 
 let dns: FixtureDnsServer;
 before(async () => { dns = await startTestDns(); });
@@ -86,32 +87,7 @@ describe('spf checks over the fixture DNS (RFC 7208 4.6.4 limits)', () => {
     const r = await spfAudit('spf-deep.example');
     const limit = check(r, 'spf/lookup-limit');
     assert.equal(limit.status, 'fail');
-    assert.deepEqual(limit.findings[0]!.evidence[0]!.split('\n'), [
-      'spf-deep.example [lookups 0..14, own 3, branch 14]',
-      '  include:_spf1.spf-deep.example #1',
-      '    _spf1.spf-deep.example [lookups 1..6, own 2, branch 5]',
-      '      include:_a.spf-deep.example #2',
-      '        _a.spf-deep.example [lookups 2..5, own 3, branch 3]',
-      '          a:one.spf-deep.example #3',
-      '          a:two.spf-deep.example #4',
-      '          a:three.spf-deep.example #5',
-      '          -all',
-      '      a:mail.spf-deep.example #6',
-      '      ~all',
-      '  include:_spf2.spf-deep.example #7',
-      '    _spf2.spf-deep.example [lookups 7..13, own 2, branch 6]',
-      '      include:_b.spf-deep.example #8',
-      '        _b.spf-deep.example [lookups 8..12, own 4, branch 4]',
-      '          a:x.spf-deep.example #9',
-      '          a:y.spf-deep.example #10',
-      '          mx:z.spf-deep.example #11 OVER (1 MX host)',
-      '          a:w.spf-deep.example #12 OVER',
-      '          -all',
-      '      mx:spf-deep.example #13 OVER (1 MX host)',
-      '      ?all',
-      '  mx #14 OVER (1 MX host)',
-      '  -all',
-    ]);
+    assert.deepEqual(limit.findings[0]!.evidence[0]!.split('\n'), SPF_DEEP_TREE);
     assert.equal(limit.findings[0]!.evidence[1], 'lookup 11 (over the limit of 10): spf-deep.example include:_spf2.spf-deep.example -> _spf2.spf-deep.example include:_b.spf-deep.example -> _b.spf-deep.example mx:z.spf-deep.example');
     assert.match(limit.findings[0]!.remediation!, /include:_spf2\.spf-deep\.example: 7, include:_spf1\.spf-deep\.example: 6/);
   });

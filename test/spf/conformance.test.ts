@@ -7,56 +7,14 @@
 // one, a real evaluation stops earlier than our walk; those cases are listed with a reason.
 
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { before, describe, it } from 'node:test';
 import { spf } from 'mailauth/lib/spf/index.js';
-import { parseAllDocuments } from 'yaml';
 import type { RRType } from '../../src/net/dns/types.ts';
 import type { AddressFamily, SpfNode, SpfTree } from '../../src/spf/spf-types.ts';
 import { walkSpf } from '../../src/spf/walk-spf.ts';
 import { zonedataResolver } from '../support/zonedata-resolver.ts';
-import type { ZoneData } from '../support/zonedata-resolver.ts';
-import { conformancePath } from '../support/conformance.ts';
+import { loadSpfSuite, senderDomain, type SuiteCase } from '../support/spf-suite.ts';
 
-/** The shared conformance data sits next to the repository (../shared/conformance, see its README). */
-const SUITE = new URL('../../../shared/conformance/spf/rfc7208-tests.yml', import.meta.url);
-
-interface SuiteCase {
-  id: string;
-  scenario: string;
-  helo: string;
-  host: string;
-  mailfrom: string;
-  /** Acceptable results, preferred first. */
-  results: string[];
-  zonedata: ZoneData;
-}
-
-function loadSuite(): SuiteCase[] {
-  const cases: SuiteCase[] = [];
-  for (const doc of parseAllDocuments(readFileSync(SUITE, 'utf8'))) {
-    if ('errors' in doc && doc.errors.length > 0) throw new Error(`${SUITE.pathname}: ${doc.errors[0].message}`);
-    const scenario = doc.toJS() as { description: string; tests?: Record<string, Record<string, unknown>>; zonedata?: ZoneData } | null;
-    if (!scenario?.tests) continue;
-    for (const [id, test] of Object.entries(scenario.tests)) {
-      cases.push({
-        id,
-        scenario: scenario.description,
-        helo: String(test.helo ?? ''),
-        host: String(test.host),
-        mailfrom: String(test.mailfrom ?? ''),
-        results: (Array.isArray(test.result) ? test.result : [test.result]).map(String),
-        zonedata: scenario.zonedata ?? {},
-      });
-    }
-  }
-  return cases;
-}
-
-/** The identity checked: the MAIL FROM domain, or the HELO name for a null reverse-path (RFC 7208 2.4). */
-function senderDomain(c: SuiteCase): string {
-  return c.mailfrom === '' ? c.helo : c.mailfrom.slice(c.mailfrom.lastIndexOf('@') + 1);
-}
 
 /** IPv4-mapped IPv6 clients are IPv4 clients (RFC 7208 5). */
 function familyOf(host: string): AddressFamily {
@@ -187,7 +145,7 @@ const COMPARED = 117;
 const COMPARED_LOOKUPS = 124;
 
 describe('openspf RFC 7208 suite', () => {
-  const cases = loadSuite();
+  const cases = loadSpfSuite();
   const trees = new Map<string, SpfTree>();
   const runs = new Map<string, MailauthRun>();
 

@@ -5,51 +5,15 @@
 // proves the plumbing (resolver seam, identity, address, result mapping) loses nothing. How many
 // of those results are among the suite's acceptable ones is asserted too (see README "SPF").
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { before, describe, it } from 'node:test';
 import { spf } from 'mailauth/lib/spf/index.js';
-import { parseAllDocuments } from 'yaml';
 import { spfCollector, type SpfFacts } from '../../src/collect/spf.ts';
 import { DEFAULT_OPTIONS, type AuditEnv } from '../../src/core/context.ts';
 import { fixedClock } from '../../src/net/clock.ts';
 import { NetDialer } from '../../src/net/dial.ts';
-import { conformancePath } from '../support/conformance.ts';
-import { zonedataResolver, type ZoneData } from '../support/zonedata-resolver.ts';
+import { zonedataResolver } from '../support/zonedata-resolver.ts';
+import { loadSpfSuite, senderDomain, type SuiteCase } from '../support/spf-suite.ts';
 
-interface SuiteCase {
-  id: string;
-  helo: string;
-  host: string;
-  mailfrom: string;
-  results: string[];
-  zonedata: ZoneData;
-}
-
-function loadSuite(): SuiteCase[] {
-  const file = conformancePath('spf', 'rfc7208-tests.yml');
-  const cases: SuiteCase[] = [];
-  for (const doc of parseAllDocuments(readFileSync(file, 'utf8'))) {
-    if ('errors' in doc && doc.errors.length > 0) throw new Error(`${file}: ${doc.errors[0].message}`);
-    const scenario = doc.toJS() as { tests?: Record<string, Record<string, unknown>>; zonedata?: ZoneData } | null;
-    if (!scenario?.tests) continue;
-    for (const [id, test] of Object.entries(scenario.tests)) {
-      cases.push({
-        id,
-        helo: String(test.helo ?? ''),
-        host: String(test.host),
-        mailfrom: String(test.mailfrom ?? ''),
-        results: (Array.isArray(test.result) ? test.result : [test.result]).map(String),
-        zonedata: scenario.zonedata ?? {},
-      });
-    }
-  }
-  return cases;
-}
-
-/** The identity checked: the MAIL FROM domain, or the HELO name for a null reverse-path (RFC 7208 2.4). */
-function senderDomain(c: SuiteCase): string {
-  return c.mailfrom === '' ? c.helo : c.mailfrom.slice(c.mailfrom.lastIndexOf('@') + 1);
-}
 
 const MTA = 'audit.test';
 
@@ -78,7 +42,7 @@ const OUTSIDE_SUITE: Record<string, string> = {};
 const SUITE_AGREEMENT = 203;
 
 describe('--ip evaluation against the openspf RFC 7208 suite', () => {
-  const cases = loadSuite();
+  const cases = loadSpfSuite();
   const ours = new Map<string, SpfFacts>();
   const theirs = new Map<string, string>();
 
