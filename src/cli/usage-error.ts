@@ -1,4 +1,4 @@
-// A usage error: printed as one line, exit code 2 (../shared/contract.md).
+// A usage error: printed as one line, exit code 2 (docs/contract.md).
 export class UsageError extends Error {
   constructor(message: string) {
     super(message);

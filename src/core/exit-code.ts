@@ -1,4 +1,4 @@
-// Exit codes (../shared/contract.md): 0 clean, 1 something at or above --fail-on,
+// Exit codes (docs/contract.md): 0 clean, 1 something at or above --fail-on,
 // 2 usage error or crash (decided by the CLI), 3 incomplete (an `error` check, nothing failing).
 import type { Report, Status } from './report-types.ts';
 

@@ -1,4 +1,4 @@
-// The report, exactly as ../shared/contract.md (schemaVersion 1) names it. Users script
+// The report, exactly as docs/contract.md (schemaVersion 1) names it. Users script
 // against these fields: extend, never rename.
 
 export type Status = 'pass' | 'info' | 'warn' | 'fail' | 'error' | 'skipped';

@@ -1,5 +1,5 @@
 // Judging: run each check over its declared facts and turn what it recorded into a result.
-// Status rules (../shared/contract.md): the worst finding's severity, `pass` with none. A
+// Status rules (docs/contract.md): the worst finding's severity, `pass` with none. A
 // subject that could not be determined makes the check `error` (incomplete) unless a finding
 // already fails: a failure is certain even when something else is unknown.
 import type { CheckContext, CheckDefinition, CheckRecord } from './check.ts';

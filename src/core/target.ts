@@ -1,4 +1,4 @@
-// What the user typed, turned into an audit target. Accepted (../shared/contract.md):
+// What the user typed, turned into an audit target. Accepted (docs/contract.md):
 // a domain name (Unicode names become A-labels per IDNA via WHATWG domainToASCII), with a
 // trailing dot, an email address (the part after the last @), a URL (its host), or an IP
 // address (audits one mail server). Anything else is a usage error with one clear line.

@@ -3,7 +3,7 @@
 // the DNS Tree Walk; it is still what RFC 7489 receivers use, so the audit compares the two.
 // tldts embeds the PSL at release time (private domains included, as RFC 7489 3.2 takes the
 // whole list); its answers match 76 of the 78 official PSL test vectors (see
-// ../shared/conformance/README.md), the two misses being inputs with a leading dot.
+// test/vectors/README.md), the two misses being inputs with a leading dot.
 import { getDomain } from 'tldts';
 
 export function pslOrganizationalDomain(domain: string): string | null {

@@ -1,4 +1,4 @@
-// Exit codes 0/1/2/3 (../shared/contract.md), each through the real bin.
+// Exit codes 0/1/2/3 (docs/contract.md), each through the real bin.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import dgram from 'node:dgram';

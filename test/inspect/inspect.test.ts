@@ -1,4 +1,4 @@
-// `smtp-audit inspect` through the real bin: the DKIM vectors of ../shared/conformance/dkim (their
+// `smtp-audit inspect` through the real bin: the DKIM vectors of test/vectors/dkim (their
 // key records served by the fixture DNS, as the conformance README lists them), and the multi-hop
 // message in fixtures/messages/ whose route and recorded results we know.
 import { after, before, test } from 'node:test';

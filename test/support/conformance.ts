@@ -1,15 +1,16 @@
-// The public conformance suites live in ../shared/conformance beside the repository (see its
-// README). SMTP_AUDIT_CONFORMANCE overrides the location. A missing folder fails loudly:
-// a suite that silently skips proves nothing.
+// The public conformance suites the tests read, vendored in test/vectors/ (each folder's
+// README names its origin, commit and licence; test/vectors/refresh.sh brings a newer copy).
+// Nothing outside the repository is read: a user's clone, a fork's CI and a packager's build
+// all have exactly these files. A missing file fails loudly: a suite that silently skips
+// proves nothing.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export const CONFORMANCE_DIR = process.env.SMTP_AUDIT_CONFORMANCE
-  ?? fileURLToPath(new URL('../../../shared/conformance/', import.meta.url));
+export const VECTORS_DIR = fileURLToPath(new URL('../vectors/', import.meta.url));
 
 export function conformancePath(...parts: string[]): string {
-  const path = join(CONFORMANCE_DIR, ...parts);
-  if (!existsSync(path)) throw new Error(`conformance data not found: ${path} (set SMTP_AUDIT_CONFORMANCE to ../shared/conformance)`);
+  const path = join(VECTORS_DIR, ...parts);
+  if (!existsSync(path)) throw new Error(`test vector not found: ${path} (see test/vectors/README.md)`);
   return path;
 }

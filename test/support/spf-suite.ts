@@ -1,4 +1,4 @@
-// The openspf RFC 7208 suite (../shared/conformance/spf/rfc7208-tests.yml), read once into
+// The openspf RFC 7208 suite (test/vectors/spf/rfc7208-tests.yml), read once into
 // plain cases; shared by the walker's and the --ip evaluation's conformance tests.
 import { readFileSync } from 'node:fs';
 import { parseAllDocuments } from 'yaml';

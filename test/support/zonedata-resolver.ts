@@ -1,5 +1,5 @@
 // An in-memory DnsResolver built from plain zone data, in the shape of the openspf test suite's
-// `zonedata` (see /work/shared/conformance/README.md, "How zonedata encodes DNS"), so the same
+// `zonedata` (see test/vectors/README.md, "How zonedata encodes DNS"), so the same
 // data drives our collectors, our SPF walker and mailauth (through `resolve`).
 //
 //   name not listed            -> NXDOMAIN, except names starting with "error." which time out
