@@ -3,7 +3,6 @@
 // terminal, ndjson streamed as each target finishes, everything else rendered at the end in
 // input order, then --output / --save-facts written whole, then the exit code.
 // Each report is finished before anything sees it: --ignore applied, zone-file use marked, scored.
-import ora from 'ora';
 import { audit } from '../core/audit.ts';
 import type { AuditEnv } from '../core/context.ts';
 import { exitCodeFor } from '../core/exit-code.ts';
@@ -17,16 +16,12 @@ import { mapPool } from '../util/pool.ts';
 import { VERSION } from '../version.ts';
 import type { AuditSettings, SavedFacts } from './audit-options.ts';
 import { colorWanted, writeFileAtomic } from './io.ts';
+import { startProgress } from './progress.ts';
 import { UsageError } from './usage-error.ts';
 
 export interface RunIo {
   stdout: NodeJS.WriteStream;
   stderr: NodeJS.WriteStream;
-}
-
-/** The progress spinner goes to stderr only when it is a real, sized terminal and --verbose is off. */
-export function spinnerWanted(stderr: NodeJS.WriteStream, verbose: boolean): boolean {
-  return stderr.isTTY === true && (stderr.columns ?? 0) > 0 && !verbose;
 }
 
 export async function runAudits(targets: AuditTarget[], settings: AuditSettings, env: AuditEnv, io: RunIo): Promise<{ exitCode: 0 | 1 | 3; reports: Report[] }> {
@@ -42,14 +37,7 @@ export async function runAudits(targets: AuditTarget[], settings: AuditSettings,
     }
   }
 
-  const spinner = ora({
-    stream: io.stderr,
-    // a terminal that reports no width (a pty nobody sized) makes ora's line arithmetic spin: no spinner there
-    isEnabled: spinnerWanted(io.stderr, settings.verbose),
-    isSilent: !spinnerWanted(io.stderr, settings.verbose),
-    text: `auditing ${targets.length === 1 ? targetName(targets[0]!) : `${targets.length} targets`}`,
-  });
-  spinner.start();
+  const spinner = await startProgress(io.stderr, settings.verbose, `auditing ${targets.length === 1 ? targetName(targets[0]!) : `${targets.length} targets`}`);
   let finished = 0;
   const reports = await mapPool(targets, settings.concurrency, async (target) => {
     const zoneNames = new Set<string>();

@@ -13,7 +13,8 @@ import { defineCollector } from '../core/collector.ts';
 import type { LookupFact } from '../core/facts.ts';
 import { lookupFact } from '../net/dns/lookup-fact.ts';
 import type { DnsResolver } from '../net/dns/types.ts';
-import { CHECK_HOST_EVALUATOR, checkHost, type CheckHostResult } from '../spf/check-host.ts';
+import type { CheckHostResult } from '../spf/check-host.ts';
+import { CHECK_HOST_EVALUATOR } from '../spf/evaluator-name.ts';
 import { rootState, spfNodes } from '../spf/inspect-tree.ts';
 import { isSpfRecord } from '../spf/parse-spf.ts';
 import type { SpfTree } from '../spf/spf-types.ts';
@@ -65,6 +66,13 @@ async function recordStrings(resolver: DnsResolver, tree: SpfTree): Promise<Reco
   return out;
 }
 
+/** check_host() for each --ip; mailauth (a large module tree) is loaded only when there is an IP to evaluate. */
+async function evaluateIps(resolver: DnsResolver, ips: readonly string[], identity: SpfIdentity, mta: string): Promise<CheckHostResult[]> {
+  if (ips.length === 0) return [];
+  const { checkHost } = await import('../spf/check-host.ts');
+  return Promise.all(ips.map((ip) => checkHost(resolver, { ip, sender: identity.sender, helo: identity.helo, mta })));
+}
+
 export const spfCollector = defineCollector({
   key: 'spf',
   async collect({ target, env, options }): Promise<SpfFacts> {
@@ -73,7 +81,7 @@ export const spfCollector = defineCollector({
     const identity = identityFor(domain, options.extra.spf);
     const [tree, ipEvaluations] = await Promise.all([
       walkSpf(domain, env.resolver),
-      Promise.all(options.ips.map((ip) => checkHost(env.resolver, { ip, sender: identity.sender, helo: identity.helo, mta: options.ehloName }))),
+      evaluateIps(env.resolver, options.ips, identity, options.ehloName),
     ]);
     const [strings, spfTypeRecords] = await Promise.all([
       recordStrings(env.resolver, tree),

@@ -5,13 +5,9 @@
 // evaluation, void lookups counted for the client's address family only, the 10-lookup and
 // 2-void limits. Its result and its own explanation are kept as plain JSON.
 
-import { createRequire } from 'node:module';
 import { spf } from 'mailauth/lib/spf/index.js';
 import type { DnsResolver } from '../net/dns/types.ts';
 import type { SpfResult } from './spf-types.ts';
-
-/** Names the evaluator in the facts, so a saved report says which implementation gave the verdict. */
-export const CHECK_HOST_EVALUATOR = `mailauth ${(createRequire(import.meta.url)('mailauth/package.json') as { version: string }).version} (strict RFC 7208 mode)`;
 
 /** RFC 7208 4.6.4: an evaluation MAY be limited in time; at least 20 seconds. */
 export const CHECK_HOST_TIME_LIMIT_MS = 20_000;

@@ -79,7 +79,6 @@ export async function runAuditCommand(domains: string[], rawFlags: RawAuditFlags
 
 export function auditCommand(io: RunIo, setExit: (code: number) => void): Command {
   const command = new Command('audit')
-    .description('audit domains: DNS facts plus a live SMTP probe of every MX address (the default command)')
     .argument('[domains...]', 'domain names, email addresses, URLs or IP addresses');
   addAuditOptions(command);
   command.addHelpText('after', `

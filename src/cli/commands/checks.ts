@@ -14,7 +14,6 @@ export function listChecks() {
 
 export function checksCommand(io: RunIo, setExit: (code: number) => void): Command {
   return new Command('checks')
-    .description('list every check: id, area, what it asserts, the RFC that decides it')
     .option('--format <format>', 'table or json', 'table')
     .option('--no-color', 'no ANSI colours')
     .addHelpText('after', `

@@ -14,7 +14,6 @@ import { runAudits, type RunIo } from '../run-audits.ts';
 
 export function demoCommand(io: RunIo, setExit: (code: number) => void): Command {
   return new Command('demo')
-    .description('audit sample domains on a built-in offline network (fixture DNS and MTAs on loopback)')
     .option('--format <format>', 'output format: table, json, ndjson, markdown, junit, sarif', 'table')
     .option('--only <ids|areas>', 'run only these check ids or areas', (v: string, p: string[] = []) => [...p, v])
     .option('--no-color', 'no ANSI colours')

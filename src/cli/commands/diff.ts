@@ -10,7 +10,6 @@ import { UsageError } from '../usage-error.ts';
 
 export function diffCommand(io: RunIo, setExit: (code: number) => void): Command {
   return new Command('diff')
-    .description('compare two JSON reports: what got better, worse, new or resolved (exit 1 when anything got worse)')
     .argument('<old>', 'the earlier report (--format json or ndjson output)')
     .argument('<new>', 'the later report')
     .option('--format <format>', `output format: ${DIFF_FORMATS.join(', ')}`, 'table')
