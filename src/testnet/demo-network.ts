@@ -6,19 +6,17 @@ import net from 'node:net';
 import tls from 'node:tls';
 import { FixtureDnsServer } from './dns-server.ts';
 import { loadFixtureZones } from './fixture-zones.ts';
-import { FIXTURE_ROOT_CA_FILE, fixtureRootCa } from './mta/fixture-certs.ts';
+import { demoTlsaRecords, makeDemoPki, type DemoPki } from './demo-pki.ts';
 import { startSmtpServerMta, type FixtureMta } from './mta/smtp-server-mta.ts';
 import { DEMO_ZONES_DIR } from './paths.ts';
-import { fixtureCaPem, startHttpsPolicyServer } from './https-policy-server.ts';
+import { startHttpsPolicyServer } from './https-policy-server.ts';
 
 export interface DemoNetwork {
   /** ip:port of the fixture DNS server, for --resolver */
   resolver: string;
   /** host:port=ip:port rules for the dialer */
   connectTo: string[];
-  /** the CA of the demo MTAs' certificates (for --ca-file); also trusted by the process while the network runs */
-  caFiles: string[];
-  /** PEM CAs the MTA-STS policy fetch must trust (the demo's HTTPS policy server), for options.extra.trustedCa */
+  /** PEM CAs the MTA-STS policy fetch must trust (the demo's HTTPS policy server), for options.extra.trustedCa; the MTAs' CA is trusted by the process while the network runs */
   trustedCa: string[];
   /** the sample domains, in the order the demo audits them */
   domains: string[];
@@ -29,18 +27,18 @@ export interface DemoNetwork {
 export const DEMO_DOMAINS = ['good.example', 'broken.example', 'nomail.example', 'implicit.example'];
 
 export async function startDemoNetwork(): Promise<DemoNetwork> {
+  const pki = makeDemoPki();
   const zones = loadFixtureZones(DEMO_ZONES_DIR);
-  const dns = await new FixtureDnsServer({ records: zones.records, rules: zones.rules }).start();
+  const dns = await new FixtureDnsServer({ records: [...zones.records, ...demoTlsaRecords(pki)], rules: zones.rules }).start();
   const stops: Array<() => Promise<void>> = [() => dns.stop()];
-  const mtas = await startDemoMtas();
+  const mtas = await startDemoMtas(pki);
   stops.push(mtas.stop);
-  const policies = await startDemoPolicyServer();
+  const policies = await startDemoPolicyServer(pki);
   stops.push(policies.stop);
   return {
     resolver: dns.address,
     connectTo: [...mtas.connectTo, ...policies.connectTo],
-    caFiles: [FIXTURE_ROOT_CA_FILE],
-    trustedCa: [fixtureCaPem()],
+    trustedCa: [pki.rootPem],
     domains: DEMO_DOMAINS,
     dns,
     async stop() {
@@ -60,16 +58,16 @@ export async function startDemoNetwork(): Promise<DemoNetwork> {
 //   that receives no mail.
 // The demo CA is added to this process's default trust store while the network runs (as
 // NODE_EXTRA_CA_CERTS would), so good.example's certificates verify as they would in the wild.
-async function startDemoMtas(): Promise<{ connectTo: string[]; stop: () => Promise<void> }> {
-  const mx1 = await startSmtpServerMta({ name: 'mx1.good.example', cert: 'valid', localDomains: ['good.example'] });
-  const mx2 = await startSmtpServerMta({ name: 'mx2.good.example', cert: 'valid', localDomains: ['good.example'] });
+async function startDemoMtas(pki: DemoPki): Promise<{ connectTo: string[]; stop: () => Promise<void> }> {
+  const mx1 = await startSmtpServerMta({ name: 'mx1.good.example', cert: pki.valid, localDomains: ['good.example'] });
+  const mx2 = await startSmtpServerMta({ name: 'mx2.good.example', cert: pki.valid, localDomains: ['good.example'] });
   const hosting = await startSmtpServerMta({ name: 'server.hosting.example', cert: null, authBeforeTls: true, localDomains: ['broken.example'] });
-  const backup = await startSmtpServerMta({ name: 'backup.broken.example', cert: 'self-signed', minVersion: 'TLSv1', localDomains: ['broken.example'] });
-  const relay = await startSmtpServerMta({ name: 'relay.broken.example', cert: 'expired', relay: 'open' });
+  const backup = await startSmtpServerMta({ name: 'backup.broken.example', cert: pki.selfSigned, minVersion: 'TLSv1', localDomains: ['broken.example'] });
+  const relay = await startSmtpServerMta({ name: 'relay.broken.example', cert: pki.expired, relay: 'open' });
   const closedPort = await unusedPort();
   const all: FixtureMta[] = [mx1, mx2, hosting, backup, relay];
   const previousCas = tls.getCACertificates('default');
-  tls.setDefaultCACertificates([...previousCas, fixtureRootCa()]);
+  tls.setDefaultCACertificates([...previousCas, pki.rootPem]);
   const rule = (address: string, to: string) => `${address.includes(':') ? `[${address}]` : address}:25=${to}`;
   return {
     connectTo: [
@@ -97,11 +95,12 @@ function unusedPort(): Promise<number> {
 }
 
 // The MTA-STS policy host of good.example (RFC 8461 3.3), on the loopback HTTPS policy server:
-// mode enforce, covering mx1 and mx2. Its certificate comes from the test CA in
-// fixtures/certs-https/, which the demo passes to the audit as options.extra.trustedCa.
+// mode enforce, covering mx1 and mx2. Its certificate comes from the demo's own CA, which the
+// demo passes to the audit as options.extra.trustedCa.
 // broken.example's policy host does not exist, so it needs no server.
-async function startDemoPolicyServer(): Promise<{ connectTo: string[]; stop: () => Promise<void> }> {
+async function startDemoPolicyServer(pki: DemoPki): Promise<{ connectTo: string[]; stop: () => Promise<void> }> {
   const server = await startHttpsPolicyServer({
+    certificates: { 'policy-host': pki.policyHost },
     routes: {
       'mta-sts.good.example': { body: 'version: STSv1\nmode: enforce\nmx: mx1.good.example\nmx: mx2.good.example\nmax_age: 1209600\n' },
     },

@@ -33,6 +33,8 @@ export interface HttpsPolicyServerOptions {
   routes: Record<string, PolicyRoute>;
   host?: string;
   port?: number;
+  /** certificates to present instead of the committed test set (the demo makes its own at start-up) */
+  certificates?: Partial<Record<FixtureCertificate, { key: string; cert: string }>>;
 }
 
 export interface PolicyRequestLogEntry { servername: string | null; host: string | null; path: string }
@@ -78,16 +80,17 @@ export class HttpsPolicyServer {
   async start(): Promise<this> {
     this.host = this.options.host ?? '127.0.0.1';
     const contexts = new Map<FixtureCertificate, tls.SecureContext>();
+    const pairFor = (name: FixtureCertificate) => this.options.certificates?.[name] ?? certificatePair(name);
     const contextFor = (name: FixtureCertificate): tls.SecureContext => {
       let context = contexts.get(name);
       if (!context) {
-        context = tls.createSecureContext(certificatePair(name));
+        context = tls.createSecureContext(pairFor(name));
         contexts.set(name, context);
       }
       return context;
     };
     const server = https.createServer({
-      ...certificatePair('policy-host'),
+      ...pairFor('policy-host'),
       SNICallback: (servername, callback) => {
         const route = this.options.routes[servername.toLowerCase()];
         callback(null, contextFor(route?.certificate ?? 'policy-host'));

@@ -5,7 +5,7 @@
 import { SMTPServer, type SMTPServerAddress, type SMTPServerSession } from 'smtp-server';
 import type net from 'node:net';
 import type tls from 'node:tls';
-import { fixtureCert, type FixtureCertName } from './fixture-certs.ts';
+import { fixtureCert, type FixtureCert, type FixtureCertName } from './fixture-certs.ts';
 
 export type RelayPolicy =
   /** outside recipients: 554 5.7.1; local domains: known users only */
@@ -22,8 +22,8 @@ export type RelayPolicy =
 export interface SmtpServerMtaOptions {
   /** host name in the greeting and EHLO reply */
   name: string;
-  /** certificate for STARTTLS; null: no STARTTLS */
-  cert: FixtureCertName | null;
+  /** certificate for STARTTLS: a committed test certificate by name, or a key and chain; null: no STARTTLS */
+  cert: FixtureCertName | FixtureCert | null;
   /** TLS versions accepted (default TLS 1.2 to 1.3) */
   minVersion?: tls.SecureVersion;
   maxVersion?: tls.SecureVersion;
@@ -53,7 +53,7 @@ export async function startSmtpServerMta(options: SmtpServerMtaOptions): Promise
   const relay = options.relay ?? 'closed';
   const local = new Set((options.localDomains ?? []).map((d) => d.toLowerCase()));
   const state = { connections: 0, commands: [] as string[], dataCommands: 0 };
-  const cert = options.cert === null ? null : fixtureCert(options.cert);
+  const cert = options.cert === null ? null : typeof options.cert === 'string' ? fixtureCert(options.cert) : options.cert;
   const legacy = (options.minVersion ?? 'TLSv1.2') < 'TLSv1.2';
   const disabled: string[] = [];
   if (cert === null) disabled.push('STARTTLS');
