@@ -12,6 +12,7 @@ import { mapPool } from '../src/util/pool.ts';
 import { FixtureDnsServer } from '../src/testnet/dns-server.ts';
 import { parseZoneFile } from '../src/parse/zone-file.ts';
 import { reverseName } from '../src/collect/ptr.ts';
+import { printStartup, startupFigures } from './startup.ts';
 
 const DOMAINS = Number(process.env.BENCH_DOMAINS ?? 300);
 const HOSTS = 20;
@@ -61,3 +62,5 @@ console.log(JSON.stringify({
   peakRssMiB: Number((peakRss / 1048576).toFixed(1)),
   heapUsedMiB: Number((process.memoryUsage().heapUsed / 1048576).toFixed(1)),
 }, null, 2));
+
+printStartup(await startupFigures());
