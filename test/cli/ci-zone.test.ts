@@ -55,7 +55,7 @@ test('a zone file that fixes the failing MX records turns mx/targets green again
 });
 
 test('the table and the markdown say the audit used the zone file', async () => {
-  const table = await runBin([...args('mx-bad.example'), '--zone', fixed]);
+  const table = await runBin([...args('mx-bad.example'), '--zone', fixed], { env: { COLUMNS: '200' } });
   assert.equal(table.code, 0, table.stderr);
   assert.match(table.stdout, /Audited with zone file .*mx-bad\.example\.zone \(mx-bad\.example\): 2 names answered from it \(mx-bad\.example, ok\.mx-bad\.example\)/);
   const md = await runBin([...args('mx-bad.example'), '--zone', fixed, '--format', 'markdown']);
