@@ -137,3 +137,11 @@ test('--verbose logs every DNS query to stderr, not stdout', async () => {
   assert.match(r.stderr, /^dns PTR +22\.2\.0\.192\.in-addr\.arpa -> NXDOMAIN ENOTFOUND/m);
   JSON.parse(r.stdout); // stdout stays pure JSON
 });
+
+test('--fail-on never means never fail: an incomplete run exits 0, not 3', async () => {
+  const timeout = ['mx-timeout.example', '--resolver', dns.address, '--no-smtp', '--only', 'mx', '--timeout', '300', '--dns-tries', '1'];
+  assert.equal((await runBin(timeout)).code, 3);
+  const never = await runBin([...timeout, '--fail-on', 'never']);
+  assert.equal(never.code, 0, never.stderr);
+  assert.match(never.stdout, /^\? mx-timeout\.example: INCOMPLETE · score withheld: not enough was determined$/m);
+});
