@@ -176,6 +176,11 @@ function renderCheck(layout: Layout, check: CheckResult, next?: CheckResult): vo
   const sameReason = next !== undefined && next.error === check.error && check.findings.length === 0 && !check.notes?.length;
   if (check.error && !sameReason) layout.text(clean(check.error), `    ${c.magenta('could not tell:')} `, '      ');
   for (const finding of check.findings) renderFinding(layout, finding);
+  if (layout.verbose) {
+    for (const f of check.ignoredFindings ?? []) {
+      layout.text(`${f.code} ${clean(f.subject)}: ${clean(f.message)}`, `    ${c.gray(`ignored ${SYMBOL[f.severity]}`)} `, '      ', (s) => c.gray(s));
+    }
+  }
   const showNotes = layout.verbose || (check.status !== 'pass' && check.status !== 'skipped');
   const messages = check.findings.map((f) => clean(f.message));
   const notes = (showNotes ? (check.notes ?? []) : []).map(clean).filter((text) => layout.shown.first(text, messages));
