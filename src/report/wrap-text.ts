@@ -90,22 +90,28 @@ export function wrapLine(text: string, width: number, options: WrapOptions = {})
   const lines: string[] = [];
   let prefix = first + lead;
   let line = '';
+  let lineWidth = 0;
   const room = (): number => Math.max(1, width - displayWidth(prefix));
   const flush = (): void => {
     lines.push((prefix + line).trimEnd());
     prefix = rest;
     line = '';
+    lineWidth = 0;
   };
   for (const token of tokens) {
     const word = token.trimStart();
-    const candidate = line === '' ? word : line + token;
-    if (displayWidth(candidate) <= room()) {
-      line = candidate;
+    const wordWidth = displayWidth(word);
+    // widths add up: each token is measured once, so a long record wraps in linear time
+    const candidate = line === '' ? wordWidth : lineWidth + (token.length - word.length) + wordWidth;
+    if (candidate <= room()) {
+      line = line === '' ? word : line + token;
+      lineWidth = candidate;
       continue;
     }
     if (line !== '') flush();
-    if (displayWidth(word) <= room()) {
+    if (wordWidth <= room()) {
       line = word;
+      lineWidth = wordWidth;
       continue;
     }
     const pieces = cut(word, room());
@@ -114,6 +120,7 @@ export function wrapLine(text: string, width: number, options: WrapOptions = {})
       flush();
     }
     line = pieces.at(-1) ?? '';
+    lineWidth = displayWidth(line);
   }
   if (line !== '' || lines.length === 0) lines.push((prefix + line).trimEnd());
   return lines;
