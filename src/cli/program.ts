@@ -2,6 +2,8 @@
 // and exit code 2; --help and --version exit 0. Only the command that runs is imported
 // (src/cli/commands/index.ts); the others appear in the help by name and summary alone.
 import { Command, CommanderError } from 'commander';
+import { wrapHelp } from '../report/wrap-help.ts';
+import { terminalWidth } from '../report/wrap-text.ts';
 import { sanitizeRemoteText } from '../util/sanitize.ts';
 import { VERSION } from '../version.ts';
 import { COMMANDS, commandFor } from './commands/index.ts';
@@ -14,9 +16,17 @@ function oneLine(text: string): string {
   return `smtp-audit: ${sanitizeRemoteText(text.replace(/^error: /, '').trim())}\n`;
 }
 
+/**
+ * Every command's output goes through here: errors become one line on stderr, and help is laid
+ * out for the terminal's width (80 columns when stdout is not a terminal): commander wraps the
+ * option descriptions to it, wrapHelp reflows the prose each command adds after them.
+ */
 function configure(command: Command, io: RunIo): Command {
+  const width = terminalWidth(io.stdout);
   return command.exitOverride().configureOutput({
-    writeOut: (text) => io.stdout.write(text),
+    getOutHelpWidth: () => width,
+    getErrHelpWidth: () => width,
+    writeOut: (text) => io.stdout.write(wrapHelp(text, width)),
     writeErr: (text) => io.stderr.write(text),
     outputError: (text, write) => write(oneLine(text)),
   });

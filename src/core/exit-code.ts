@@ -1,5 +1,7 @@
 // Exit codes (docs/contract.md): 0 clean, 1 something at or above --fail-on,
 // 2 usage error or crash (decided by the CLI), 3 incomplete (an `error` check, nothing failing).
+// `--fail-on never` means never fail: the audit exits 0 whatever the checks ended, `error`
+// included (a report-only run, e.g. one that feeds `smtp-audit diff`); only 2 remains.
 import type { Report, Status } from './report-types.ts';
 
 export type FailOn = 'info' | 'warn' | 'fail' | 'never';
@@ -14,6 +16,7 @@ export function statusReaches(status: Status, failOn: FailOn): boolean {
 }
 
 export function exitCodeFor(reports: readonly Report[], failOn: FailOn): 0 | 1 | 3 {
+  if (failOn === 'never') return 0;
   const checks = reports.flatMap((r) => r.checks);
   if (checks.some((c) => statusReaches(c.status, failOn))) return 1;
   if (checks.some((c) => c.status === 'error')) return 3;

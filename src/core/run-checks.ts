@@ -2,7 +2,7 @@
 // Status rules (docs/contract.md): the worst finding's severity, `pass` with none. A
 // subject that could not be determined makes the check `error` (incomplete) unless a finding
 // already fails: a failure is certain even when something else is unknown.
-import type { CheckContext, CheckDefinition, CheckRecord } from './check.ts';
+import { titleFor, type CheckContext, type CheckDefinition, type CheckRecord } from './check.ts';
 import type { AuditOptions } from './context.ts';
 import type { FactKey, FactSlots } from './facts.ts';
 import type { CheckResult, Severity, Status } from './report-types.ts';
@@ -23,14 +23,14 @@ export function statusOf(record: CheckRecord): Status {
 
 export function skippedResult(check: CheckDefinition, reason: string): CheckResult {
   return {
-    id: check.id, area: check.area, status: 'skipped', title: check.title, reference: check.reference,
+    id: check.id, area: check.area, status: 'skipped', title: titleFor(check, 'skipped'), reference: check.reference,
     findings: [], error: null, skippedReason: reason,
   };
 }
 
 export function errorResult(check: CheckDefinition, reason: string): CheckResult {
   return {
-    id: check.id, area: check.area, status: 'error', title: check.title, reference: check.reference,
+    id: check.id, area: check.area, status: 'error', title: titleFor(check, 'error'), reference: check.reference,
     findings: [], error: reason,
   };
 }
@@ -85,8 +85,8 @@ export function runCheck(check: CheckDefinition, slots: FactSlots, target: Audit
     id: check.id,
     area: check.area,
     status,
-    // the bad-state title only when something is wrong (warn/fail), or an error beside findings
-    title: status === 'warn' || status === 'fail' || (status === 'error' && record.findings.length > 0) ? check.failureTitle : check.title,
+    // what was found: one title per status (src/core/check.ts CheckTitles)
+    title: titleFor(check, status),
     reference: check.reference,
     findings: record.findings,
     error: record.undetermined.length > 0

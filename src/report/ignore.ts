@@ -3,6 +3,7 @@
 // `ignoredFindings`, so an ignore list can never hide what it hides.
 import { findCheck } from '../checks/index.ts';
 import { summarize } from '../core/audit.ts';
+import { titleFor } from '../core/check.ts';
 import type { CheckResult, Report, Severity, Status } from '../core/report-types.ts';
 
 const CODE = /^([a-z0-9-]+\/[a-z0-9-]+)\.([a-z0-9]+(?:-[a-z0-9]+)*)$/;
@@ -30,11 +31,9 @@ function statusWithout(check: CheckResult, kept: CheckResult['findings']): Statu
   return worst ?? 'pass';
 }
 
-function titleFor(check: CheckResult, status: Status, findings: number): string {
+function retitle(check: CheckResult, status: Status): string {
   const definition = findCheck(check.id);
-  if (!definition) return check.title;
-  const bad = status === 'warn' || status === 'fail' || (status === 'error' && findings > 0);
-  return bad ? definition.failureTitle : definition.title;
+  return definition ? titleFor(definition, status) : check.title;
 }
 
 export function ignoreInCheck(check: CheckResult, codes: ReadonlySet<string>): CheckResult {
@@ -45,7 +44,7 @@ export function ignoreInCheck(check: CheckResult, codes: ReadonlySet<string>): C
   return {
     ...check,
     status,
-    title: status === check.status ? check.title : titleFor(check, status, kept.length),
+    title: status === check.status ? check.title : retitle(check, status),
     findings: kept,
     ignoredFindings: [...(check.ignoredFindings ?? []), ...ignored],
   };

@@ -6,7 +6,7 @@
 import type { CheckResult, Finding, Report } from '../core/report-types.ts';
 import { sanitizeRemoteText } from '../util/sanitize.ts';
 import type { Reporter } from './reporter.ts';
-import { formatScore, scoreReport } from './score.ts';
+import { reportScore, scoreValueText } from './score-text.ts';
 import { zoneFilesText } from './zone-marks.ts';
 
 /** Escapes for XML 1.0 text and attribute values; characters XML cannot hold become visible escapes. */
@@ -40,7 +40,7 @@ function testcase(report: Report, check: CheckResult): string {
     case 'fail':
       return `${open}>\n      <failure type="fail" message="${xml(check.title)}">${body(check)}</failure>\n    </testcase>`;
     case 'error':
-      return `${open}>\n      <error type="error" message="${xml(check.error ?? check.title)}">${body(check)}</error>\n    </testcase>`;
+      return `${open}>\n      <error type="error" message="${xml(check.error ? `${check.title}: ${check.error}` : check.title)}">${body(check)}</error>\n    </testcase>`;
     case 'skipped':
       return `${open}>\n      <skipped message="${xml(check.skippedReason ?? 'skipped')}"/>\n    </testcase>`;
     default:
@@ -49,24 +49,29 @@ function testcase(report: Report, check: CheckResult): string {
   }
 }
 
-function counts(reports: readonly Report[]): string {
+/**
+ * The count attributes. `skipped` only on <testsuite>: the JUnit schema Jenkins validates
+ * against (junit-10.xsd, test/fixtures-schema) allows name, time, tests, failures and errors on
+ * <testsuites>, and rejects the file for any other attribute.
+ */
+function counts(reports: readonly Report[], withSkipped: boolean): string {
   const sum = (f: (r: Report) => number): number => reports.reduce((n, r) => n + f(r), 0);
   const time = (sum((r) => r.durationMs) / 1000).toFixed(3);
-  return `tests="${sum((r) => r.checks.length)}" failures="${sum((r) => r.summary.fail)}" errors="${sum((r) => r.summary.error)}" skipped="${sum((r) => r.summary.skipped)}" time="${time}"`;
+  const skipped = withSkipped ? ` skipped="${sum((r) => r.summary.skipped)}"` : '';
+  return `tests="${sum((r) => r.checks.length)}" failures="${sum((r) => r.summary.fail)}" errors="${sum((r) => r.summary.error)}"${skipped} time="${time}"`;
 }
 
 function testsuite(report: Report): string {
-  const score = report.score ?? scoreReport(report);
   const properties = [
-    ['score', formatScore(score)],
-    ['grade', score.grade ?? 'none'],
+    ['score', scoreValueText(report)],
+    ['grade', reportScore(report)?.grade ?? 'none'],
     ['tool.version', report.tool.version],
     ...(report.zoneFiles?.length ? [['zoneFiles', zoneFilesText(report.zoneFiles)]] : []),
   ].map(([name, value]) => `      <property name="${xml(name!)}" value="${xml(value!)}"/>`);
   // The JUnit XSD's timestamp is an ISO 8601 local date-time without a zone: UTC, zone dropped.
   const timestamp = report.startedAt.replace(/(\.\d+)?Z$/, '');
   return [
-    `  <testsuite name="${xml(report.domain)}" ${counts([report])} timestamp="${xml(timestamp)}">`,
+    `  <testsuite name="${xml(report.domain)}" ${counts([report], true)} timestamp="${xml(timestamp)}">`,
     '    <properties>',
     ...properties,
     '    </properties>',
@@ -80,7 +85,7 @@ export const junitReporter: Reporter = {
   render(reports) {
     return [
       '<?xml version="1.0" encoding="UTF-8"?>',
-      `<testsuites name="smtp-audit" ${counts(reports)}>`,
+      `<testsuites name="smtp-audit" ${counts(reports, false)}>`,
       ...reports.map(testsuite),
       '</testsuites>',
       '',

@@ -7,7 +7,7 @@ import type { CheckResult, Finding, Report, Severity, Status } from '../core/rep
 import { areaTitle } from './areas.ts';
 import { mdCode, mdText } from './markdown-text.ts';
 import type { RenderOptions, Reporter } from './reporter.ts';
-import { formatScore, scoreReport } from './score.ts';
+import { reportScore, scoreValueText } from './score-text.ts';
 import { zoneFilesText } from './zone-marks.ts';
 
 export const STATUS_EMOJI: Record<Status, string> = { pass: '✅', info: 'ℹ️', warn: '⚠️', fail: '❌', error: '❓', skipped: '⏭️' };
@@ -22,11 +22,12 @@ function plural(n: number, one: string, many = `${one}s`): string {
 }
 
 function scoreText(report: Report): string {
-  return formatScore(report.score ?? scoreReport(report));
+  const text = scoreValueText(report);
+  return reportScore(report) ? text : `score ${text}`;
 }
 
 function areaTable(report: Report): string[] {
-  const score = report.score ?? scoreReport(report);
+  const score = reportScore(report);
   const lines = [
     `| Area | Score | ${TABLE_STATUSES.map((s) => `${STATUS_EMOJI[s]} ${s}`).join(' | ')} |`,
     `| --- | ---: | ${TABLE_STATUSES.map(() => '---:').join(' | ')} |`,
@@ -35,7 +36,7 @@ function areaTable(report: Report): string[] {
   for (const area of areas) {
     const checks = report.checks.filter((c) => c.area === area && c.status !== 'skipped');
     const counts = TABLE_STATUSES.map((s) => checks.filter((c) => c.status === s).length);
-    lines.push(`| ${mdText(areaTitle(area))} | ${score.areas[area] ?? '—'} | ${counts.map((n) => (n === 0 ? '·' : String(n))).join(' | ')} |`);
+    lines.push(`| ${mdText(areaTitle(area))} | ${score?.areas[area] ?? '—'} | ${counts.map((n) => (n === 0 ? '·' : String(n))).join(' | ')} |`);
   }
   return areas.length > 0 ? lines : ['No check ran.'];
 }

@@ -121,7 +121,7 @@ describe('spf/single-record', () => {
     const r = await run(singleRecord, rec(big.match(/.{1,255}/g)!));
     assert.deepEqual([r.status, codes(r)], ['warn', ['spf/single-record.udp-size']]);
     assert.match(r.findings[0]!.message, /about \d+ octets, over the 512 octets/);
-    assert.equal(r.title, 'The domain publishes several SPF records, or one too large for UDP');
+    assert.equal(r.title, 'An SPF answer is too large for UDP (over 512 octets)');
     const included = await run(singleRecord, { 'example.com': [{ TXT: 'v=spf1 include:_big.example.net -all' }], '_big.example.net': [{ TXT: big.match(/.{1,255}/g)! }] });
     assert.deepEqual(included.findings.map((f) => [f.subject, f.code]), [['_big.example.net', 'spf/single-record.udp-size']]);
     assert.match(included.findings[0]!.remediation!, /belongs to whoever runs _big\.example\.net/);

@@ -109,10 +109,10 @@ test('MTA-STS without the test CA: the loopback certificate is untrusted, so the
 test('a clean DMARC domain exits 0 on --only dmarc; TLS-RPT and BIMI verdicts in the table', async () => {
   const clean = await runBin(['dmarc-reject.example', '--resolver', dns.address, '--no-smtp', '--only', 'dmarc', '--format', 'json']);
   assert.equal(clean.code, 0, clean.stdout);
-  const table = await runBin(['tlsrpt-bad.example', 'bimi-weak.example', '--resolver', dns.address, '--no-smtp', '--only', 'tls-rpt,bimi', '--no-color']);
+  const table = await runBin(['tlsrpt-bad.example', 'bimi-weak.example', '--resolver', dns.address, '--no-smtp', '--only', 'tls-rpt,bimi', '--no-color'], { env: { COLUMNS: '200' } });
   assert.equal(table.code, 1);
   assert.match(table.stdout, /The TLS-RPT record is invalid \[tls-rpt\/present\]/);
-  assert.match(table.stdout, /The BIMI record is invalid or cannot take effect \[bimi\/present\]/);
+  assert.match(table.stdout, /The BIMI record cannot take effect \[bimi\/present\]/);
 });
 
 test('smtp-audit checks lists every DMARC, DKIM, MTA-STS, TLS-RPT and BIMI check with its RFC', async () => {

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import type { FixtureDnsServer } from '../../src/testnet/dns-server.ts';
 import { assertValidSarif } from '../report/sarif-schema.ts';
 import { assertWellFormedXml } from '../report/xml-check.ts';
+import { jenkinsJunitProblems } from '../report/xsd-check.ts';
 import { startTestDns } from '../support/fixture-dns.ts';
 import { runBin } from '../support/run-bin.ts';
 import { assertValidReport } from '../support/schema.ts';
@@ -37,6 +38,7 @@ test('--format table --format json:file --format sarif:file ... writes every for
 
   const xml = readFileSync(file('r.xml'), 'utf8');
   assertWellFormedXml(xml);
+  assert.deepEqual(jenkinsJunitProblems(xml), [], 'valid against Jenkins\' junit-10.xsd');
   assert.equal(xml.match(/<testsuite /g)!.length, 2);
 
   const md = readFileSync(file('r.md'), 'utf8');
@@ -53,6 +55,7 @@ test('markdown, junit and sarif on stdout; --output still names the one file-les
   assertValidSarif(JSON.parse(sarif.stdout));
   const junit = await runBin([...base(), '--format', 'junit']);
   assertWellFormedXml(junit.stdout);
+  assert.deepEqual(jenkinsJunitProblems(junit.stdout), []);
   const dir = mkdtempSync(join(tmpdir(), 'smtp-audit-formats-'));
   const out = join(dir, 'out.md');
   const r = await runBin([...base(), '--format', 'markdown', '--output', out]);

@@ -8,6 +8,7 @@ import type { FixtureDnsServer } from '../../src/testnet/dns-server.ts';
 import { startTestDns } from '../support/fixture-dns.ts';
 import { runBin } from '../support/run-bin.ts';
 import { assertValidReport } from '../support/schema.ts';
+import { assertValidSarif } from '../report/sarif-schema.ts';
 
 let dns: FixtureDnsServer;
 before(async () => { dns = await startTestDns(); });
@@ -55,7 +56,7 @@ test('a zone file that fixes the failing MX records turns mx/targets green again
 });
 
 test('the table and the markdown say the audit used the zone file', async () => {
-  const table = await runBin([...args('mx-bad.example'), '--zone', fixed]);
+  const table = await runBin([...args('mx-bad.example'), '--zone', fixed], { env: { COLUMNS: '200' } });
   assert.equal(table.code, 0, table.stderr);
   assert.match(table.stdout, /Audited with zone file .*mx-bad\.example\.zone \(mx-bad\.example\): 2 names answered from it \(mx-bad\.example, ok\.mx-bad\.example\)/);
   const md = await runBin([...args('mx-bad.example'), '--zone', fixed, '--format', 'markdown']);
@@ -68,6 +69,16 @@ test('a zone file can break a clean domain too: NODATA from the file wins over t
   const report = JSON.parse(r.stdout);
   assert.equal(status(report, 'mx/targets'), 'fail');
   assert.deepEqual(report.checks.find((c: { id: string }) => c.id === 'mx/targets').findings.map((f: { code: string }) => f.code), ['mx/targets.no-address']);
+});
+
+test('SARIF: a finding judged from the zone file points at the file and the line of the record, valid for GitHub', async () => {
+  const r = await runBin([...args('clean.example'), '--format', 'sarif', '--zone', `clean.example=${broken}`], { cwd: dir, env: { GITHUB_WORKSPACE: dir, GITHUB_WORKFLOW_REF: '' } });
+  assert.equal(r.code, 1, r.stderr);
+  const log = JSON.parse(r.stdout);
+  assertValidSarif(log);
+  const result = log.runs[0].results.find((x: { ruleId: string }) => x.ruleId === 'mx/targets');
+  assert.deepEqual(result.locations[0].physicalLocation, { artifactLocation: { uri: 'clean.zone' }, region: { startLine: 3, startColumn: 1, endLine: 3, endColumn: 30 } });
+  for (const other of log.runs[0].results) assert.ok(other.locations[0].physicalLocation.artifactLocation.uri, other.ruleId);
 });
 
 test('bad zone input is a usage error: unreadable, unparsable, combined with --facts, two for one origin', async () => {

@@ -53,17 +53,37 @@ test('ndjson: one valid report per line per domain', async () => {
   assert.deepEqual(domains, ['clean.example', 'mx-bad.example']);
 });
 
-test('table: grouped by area, symbols, subjects and remediation; piped output has no ANSI escapes', async () => {
-  const r = await runBin([...args()]);
+test('table: the verdict and grade first, then the failing checks with what is wrong and what to do; no ANSI when piped', async () => {
+  const r = await runBin([...args()], { env: { COLUMNS: '' } });
   assert.equal(r.code, 1);
   assert.doesNotMatch(r.stdout, /\x1b/);
-  assert.match(r.stdout, /^MX$/m);
-  assert.match(r.stdout, /^Reverse DNS \(PTR\)$/m);
-  assert.match(r.stdout, /✖ fail\s+Some MX targets are unusable \[mx\/targets\]/);
-  assert.match(r.stdout, /alias\.mx-bad\.example: The MX target alias\.mx-bad\.example is an alias/);
-  assert.match(r.stdout, /fix: Point the MX record directly at ok\.mx-bad\.example/);
-  assert.match(r.stdout, /⚠ warn\s+Some PTR names do not resolve back/);
-  assert.match(r.stdout, /Summary: /);
+  const lines = r.stdout.trimEnd().split('\n');
+  assert.equal(lines[0], '✖ mx-bad.example: FAIL · grade F (44/100)');
+  assert.equal(lines[1], '  2 failing · 1 warning · 1 passing · 33 not selected');
+  assert.match(r.stdout, /^Failing \(2\)\n {2}✖ fail {4}Some MX targets are unusable \[mx\/targets\]\n {4}✖ alias\.mx-bad\.example: The MX target alias\.mx-bad\.example is an alias\n/m);
+  assert.match(r.stdout, /^ {6}fix: Point the MX record directly at ok\.mx-bad\.example\.$/m);
+  assert.match(r.stdout, /^Warnings \(1\)\n {2}⚠ warn {4}Some PTR names do not resolve back to their address\n/m);
+  assert.match(r.stdout, /^Passing \(1\)\n {2}✔ MX: present$/m, 'passing checks folded into one line per area');
+  assert.match(r.stdout, /^area {15}score {3}pass {2}info {2}warn {2}fail error$/m, 'the summary table has no borders');
+  assert.doesNotMatch(r.stdout, /[┌├└┼]/);
+});
+
+test('table: a broken domain ends with its failing checks by name and the top fixes by impact', async () => {
+  const r = await runBin([...args()], { env: { COLUMNS: '' } });
+  const tail = r.stdout.trimEnd().split('\n').slice(-12).join('\n');
+  assert.match(tail, /^Failing \(2\): mx\/targets, ptr\/present$/m);
+  assert.match(tail, /^Fix first \(the 3 changes that raise the score most\):$/m);
+  assert.match(tail, /^ {2}1\. mx\/targets: Point the MX record directly at ok\.mx-bad\.example\./m);
+  assert.match(tail, /^ {2}2\. ptr\/present: Ask whoever owns 192\.0\.2\.22/m);
+  assert.match(tail, /^ {2}3\. ptr\/forward-confirmed: Publish "somewhere-else\.mx-bad\.example\. IN A$/m);
+});
+
+test('table: each piece of evidence is shown once, and notes of passing checks only with --verbose', async () => {
+  const plain = await runBin([...args()], { env: { COLUMNS: '200' } });
+  assert.doesNotMatch(plain.stdout, /MX records?: /, 'the note of the passing mx/present is folded away');
+  const verbose = await runBin([...args(), '--verbose'], { env: { COLUMNS: '200' } });
+  assert.match(verbose.stdout, /✔ pass {4}The domain publishes MX records \[mx\/present\]\n {4}\d MX records: /);
+  assert.match(verbose.stdout, /reference: RFC 5321 section 5\.1/);
 });
 
 test('colour only when asked for: FORCE_COLOR gives ANSI, NO_COLOR and --no-color win', async () => {
@@ -116,4 +136,12 @@ test('--verbose logs every DNS query to stderr, not stdout', async () => {
   assert.match(r.stderr, /^dns MX +mx-bad\.example -> NOERROR 9 records \d+ms \(127\.0\.0\.1:\d+ udp\)$/m);
   assert.match(r.stderr, /^dns PTR +22\.2\.0\.192\.in-addr\.arpa -> NXDOMAIN ENOTFOUND/m);
   JSON.parse(r.stdout); // stdout stays pure JSON
+});
+
+test('--fail-on never means never fail: an incomplete run exits 0, not 3', async () => {
+  const timeout = ['mx-timeout.example', '--resolver', dns.address, '--no-smtp', '--only', 'mx', '--timeout', '300', '--dns-tries', '1'];
+  assert.equal((await runBin(timeout)).code, 3);
+  const never = await runBin([...timeout, '--fail-on', 'never']);
+  assert.equal(never.code, 0, never.stderr);
+  assert.match(never.stdout, /^\? mx-timeout\.example: INCOMPLETE · score withheld: not enough was determined$/m);
 });

@@ -30,7 +30,8 @@ const args = (server: { address: string }, target = 'one.probe.example') => [
 ];
 
 test('the table shows banner, timings, TLS, certificate and relay verdict per MX address', async () => {
-  const r = await runBin([...args(good), '--no-color']);
+  // the per-address notes of passing checks are listed with --verbose
+  const r = await runBin([...args(good), '--no-color', '--verbose'], { env: { COLUMNS: '400' } });
   assert.equal(r.code, 0, r.stderr + r.stdout);
   const out = r.stdout;
   assert.match(out, /203\.0\.113\.125 \(mx1\.mx\.probe\.example\): 220 mx1\.mx\.probe\.example ESMTP fixture ready · connect \d+ ms, banner \d+ ms, EHLO \d+ ms, STARTTLS \d+ ms, TLS handshake \d+ ms/);
@@ -60,7 +61,7 @@ test('the JSON facts hold each session with its timed transcript', async () => {
 });
 
 test('an open relay fails the run (exit 1); --no-relay skips the test; --no-smtp skips every probe check', async () => {
-  const openRun = await runBin([...args(open), '--no-color']);
+  const openRun = await runBin([...args(open), '--no-color', '--verbose'], { env: { COLUMNS: '400' } });
   assert.equal(openRun.code, 1);
   assert.match(openRun.stdout, /An MX is an open relay \[relay\/open\]/);
   assert.match(openRun.stdout, /DATA was never sent/);

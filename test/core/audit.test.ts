@@ -26,7 +26,7 @@ const broken = defineCollector({ key: 'testBroken', collect: async () => { throw
 const dependent = defineCollector({ key: 'testDependent', collect: async ({ need }) => ({ m: (await need('testBroken')).n }) });
 const collectors = new Map<string, Collector>([[good.key, good as Collector], [broken.key, broken as Collector], [dependent.key, dependent as Collector]]);
 
-const base = { area: 'mx' as const, title: 't', failureTitle: 'f', description: 'd', reference: 'RFC 0 section 0', targets: ['domain' as const] };
+const base = { area: 'mx' as const, titles: { pass: 't', fail: 'f', warn: 'f', info: 'i', error: 'e' }, description: 'd', reference: 'RFC 0 section 0', targets: ['domain' as const] };
 const passing = defineCheck({ ...base, id: 'mx/passing', facts: ['testGood'], run: (ctx) => { assert.equal(ctx.fact('testGood').n, 2); } });
 const throwing = defineCheck({ ...base, id: 'mx/throwing', facts: ['testGood'], run: () => { throw new TypeError('cannot read x of undefined'); } });
 const starved = defineCheck({ ...base, id: 'mx/starved', facts: ['testBroken'], run: () => {} });

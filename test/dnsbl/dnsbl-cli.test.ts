@@ -58,9 +58,9 @@ test('exit 3 for a list that times out, and for a resolver that rewrites NXDOMAI
 });
 
 test('table: one line per listed or erroring list, and the count of lists checked and clean', async () => {
-  const r = await runBin(['dnsbl-listed.example', ...base('ip.dnsbl.example', 'refusing.dnsbl.example', 'timeout.dnsbl.example'), '--no-color']);
+  const r = await runBin(['dnsbl-listed.example', ...base('ip.dnsbl.example', 'refusing.dnsbl.example', 'timeout.dnsbl.example'), '--no-color'], { env: { COLUMNS: '400' } });
   assert.equal(r.code, 1, r.stderr);
-  assert.match(r.stdout, /^Blocklists$/m);
+  assert.match(r.stdout, /^Failing \(1\)$/m);
   assert.match(r.stdout, /✖ 192\.0\.2\.200: 192\.0\.2\.200 \(mx\.dnsbl-listed\.example\) is listed on ip\.dnsbl\.example: /);
   assert.match(r.stdout, /fix: Find and stop what got 192\.0\.2\.200 listed/);
   assert.match(r.stdout, /Checked 3 IP blocklists for 192\.0\.2\.200, 2001:db8::200: 0 clean, 1 listing, 2 could not be checked\./);

@@ -10,6 +10,9 @@ import type { Report } from '../../src/core/report-types.ts';
 import { diffReports } from '../../src/diff/diff-reports.ts';
 import { renderDiff } from '../../src/diff/render-diff.ts';
 import { REPORTERS } from '../../src/report/index.ts';
+import { renderSarif } from '../../src/report/sarif.ts';
+import { renderTableReport } from '../../src/report/table.ts';
+import { displayWidth } from '../../src/report/wrap-text.ts';
 import { assertValidReport } from '../support/schema.ts';
 import { brokenFacts, goldenReport, goldenReports, GOLDEN_IGNORE } from './golden-reports.ts';
 import { assertValidSarif } from './sarif-schema.ts';
@@ -58,8 +61,27 @@ test('golden: ndjson, one valid report a line', async () => {
   golden('report.ndjson', text);
 });
 
-test('golden: table', async () => {
-  golden('report.table.txt', render('table', await goldenReports()));
+const table = (reports: readonly Report[], width: number, verbose = false): string =>
+  reports.map((r) => renderTableReport(r, { color: false, verbose, width })).join('\n');
+
+test('golden: table at 80 and 120 columns, and with --verbose', async () => {
+  const reports = await goldenReports();
+  golden('report.table.80.txt', table(reports, 80));
+  golden('report.table.120.txt', table(reports, 120));
+  golden('report.table.verbose.80.txt', table(reports, 80, true));
+});
+
+test('table: no line is wider than the width, at any width, plain or verbose, with colours or not', async () => {
+  const reports = await goldenReports();
+  for (const width of [40, 60, 80, 100, 120, 200]) {
+    for (const verbose of [false, true]) {
+      for (const color of [false, true]) {
+        const text = reports.map((r) => renderTableReport(r, { color, verbose, width })).join('\n');
+        const over = text.split('\n').filter((line) => displayWidth(line) > width);
+        assert.deepEqual(over, [], `width ${width}${verbose ? ', verbose' : ''}${color ? ', colour' : ''}`);
+      }
+    }
+  }
 });
 
 test('golden: markdown, several domains and one', async () => {
@@ -74,8 +96,9 @@ test('golden: junit (well-formed XML)', async () => {
   golden('report.junit.xml', text);
 });
 
-test('golden: sarif (valid against the SARIF 2.1.0 schema)', async () => {
-  const text = render('sarif', await goldenReports());
+test('golden: sarif (valid against the SARIF 2.1.0 schema and GitHub\'s rules)', async () => {
+  // locations as in a repository with no config file and no workflow: the documented stand-in
+  const text = renderSarif(await goldenReports(), { standIn: 'smtp-audit.config.json', configFile: null, root: '/repo', cwd: '/repo', readFile: () => null });
   assertValidSarif(JSON.parse(text));
   golden('report.sarif', text);
 });

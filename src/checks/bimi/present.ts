@@ -14,8 +14,13 @@ import { isDmarcRecord, parseDmarc } from '../../parse/dmarc-record.ts';
 export default defineCheck({
   id: 'bimi/present',
   area: 'bimi',
-  title: 'The domain publishes a valid BIMI record',
-  failureTitle: 'The BIMI record is invalid or cannot take effect',
+  titles: {
+    pass: 'The domain publishes a valid BIMI record',
+    fail: 'The BIMI record is invalid',
+    warn: 'The BIMI record cannot take effect',
+    info: 'The domain shows no BIMI logo',
+    error: 'Could not look up the BIMI record',
+  },
   description:
     'Looks up TXT at default._bimi.<domain>, then at default._bimi.<organizational domain>. info: no record (BIMI is ' +
     'optional), or a declination record (empty l= and a=). fail: several records, or the record is invalid (v=BIMI1 not ' +

@@ -12,8 +12,12 @@ import { probeSubject, unreachableReason } from '../../probe/describe.ts';
 export default defineCheck({
   id: 'dane/tlsa',
   area: 'dane',
-  title: 'TLSA records match the MX certificates',
-  failureTitle: 'TLSA records do not match what the MX hosts present',
+  titles: {
+    pass: 'TLSA records match the MX certificates',
+    fail: 'TLSA records do not match what the MX hosts present',
+    info: 'DANE does not protect the MX hosts',
+    error: 'Could not match the TLSA records of every MX host',
+  },
   description:
     'Looks up TLSA records at _<port>._tcp.<mx host> and matches DANE-EE(3) and DANE-TA(2) records (full certificate or SPKI; exact, SHA-256 or SHA-512) against the chain each address of that host presented. ' +
     'fail: no usable record matches, or the host publishes TLSA records but does not complete STARTTLS. ' +

@@ -12,8 +12,13 @@ import { expectedCnamePrefix, loadSelectorCatalog } from '../../dkim/selector-ca
 export default defineCheck({
   id: 'dkim/key-record',
   area: 'dkim',
-  title: 'Every DKIM key record is well-formed and usable',
-  failureTitle: 'Some DKIM key records are malformed or not in use',
+  titles: {
+    pass: 'Every DKIM key record is well-formed and usable',
+    fail: 'Some DKIM key records are malformed',
+    warn: 'Some DKIM key records are in testing or weakened',
+    info: 'Some DKIM keys are revoked',
+    error: 'Could not read every DKIM key record',
+  },
   description:
     'Parses each key record found (following CNAMEs). fail: the record is malformed (v= not DKIM1 or not first, no p=, ' +
     'p= not a decodable RSA or 32-byte Ed25519 key, unknown k=, s= excluding email). warn: t=y (testing), h= allowing ' +

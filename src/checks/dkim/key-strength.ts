@@ -8,8 +8,12 @@ import { dkimKeyRecords, holdsKey } from '../../dkim/key-records.ts';
 export default defineCheck({
   id: 'dkim/key-strength',
   area: 'dkim',
-  title: 'Every DKIM key is RSA of at least 2048 bits or Ed25519',
-  failureTitle: 'Some DKIM keys are too weak',
+  titles: {
+    pass: 'Every DKIM key is RSA of at least 2048 bits or Ed25519',
+    fail: 'Some DKIM keys are too weak to trust',
+    warn: 'Some DKIM keys are weaker or larger than recommended',
+    error: 'Could not read the size of every DKIM key',
+  },
   description:
     'Measures the RSA modulus of each key found (from the key itself, not its length in base64). ' +
     'fail: under 1024 bits, which verifiers must reject. warn: 1024 to 2047 bits (RFC 8301 asks for 2048), or over 4096 ' +

@@ -10,8 +10,12 @@ import { dkimKeyRecords, holdsKey } from '../../dkim/key-records.ts';
 export default defineCheck({
   id: 'dkim/selectors',
   area: 'dkim',
-  title: 'A DKIM key is published at a known selector',
-  failureTitle: 'No DKIM key was found at any selector tried',
+  titles: {
+    pass: 'A DKIM key is published at a known selector',
+    warn: 'No DKIM key was found at the selectors tried',
+    info: 'The domain answers every DKIM selector (a _domainkey wildcard)',
+    error: 'Could not look up every DKIM selector',
+  },
   description:
     'Tries every --selector, the selectors of providers inferred from the MX hosts and SPF includes, the curated ' +
     'catalogue (data/dkim-selectors.json) and generic names; a note lists them. A random selector is asked first, and ' +

@@ -9,8 +9,11 @@ import { describeLookupError } from '../../core/facts.ts';
 export default defineCheck({
   id: 'dmarc/external-reporting',
   area: 'dmarc',
-  title: 'External DMARC report destinations are authorized',
-  failureTitle: 'Some DMARC report destinations have not authorized the reports',
+  titles: {
+    pass: 'External DMARC report destinations are authorized',
+    warn: 'Some DMARC report destinations have not authorized the reports',
+    error: 'Could not check every external DMARC report destination',
+  },
   description:
     'For each rua/ruf host in another organizational domain, looks up <policy domain>._report._dmarc.<host> and ' +
     '*._report._dmarc.<host> for a v=DMARC1 record. warn: a destination publishes neither, so receivers send it no reports ' +

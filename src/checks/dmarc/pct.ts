@@ -9,8 +9,11 @@ import { appliedPolicy, describeSource } from '../../dmarc/applied-policy.ts';
 export default defineCheck({
   id: 'dmarc/pct',
   area: 'dmarc',
-  title: 'The DMARC policy applies to all failing mail',
-  failureTitle: 'The DMARC policy applies to only part of the failing mail',
+  titles: {
+    pass: 'The DMARC policy applies to all failing mail',
+    warn: 'The DMARC policy applies to only part of the failing mail',
+    error: 'Could not tell how much mail the DMARC policy covers',
+  },
   description:
     'Reads pct (RFC 7489 section 6.3) and t (RFC 9989 section 4.7) of the record that applies. ' +
     'warn: pct is below 100, or t=y (test mode: the policy is applied one level lower). ' +

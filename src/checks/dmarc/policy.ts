@@ -10,8 +10,11 @@ import { appliedPolicy, describeSource, isEnforcing, stronger } from '../../dmar
 export default defineCheck({
   id: 'dmarc/policy',
   area: 'dmarc',
-  title: 'The DMARC policy quarantines or rejects failing mail',
-  failureTitle: 'The DMARC policy does not stop spoofed mail',
+  titles: {
+    pass: 'The DMARC policy quarantines or rejects failing mail',
+    warn: 'The DMARC policy does not stop spoofed mail',
+    error: 'Could not tell which DMARC policy applies',
+  },
   description:
     'Reads the disposition that applies to the domain: p of its own record, or sp (np when the domain does not exist) of ' +
     'an inherited record, which is noted. warn: the policy is none, the record is invalid enough that receivers read ' +

@@ -20,8 +20,12 @@ const RULES: Record<string, string> = {
 export default defineCheck({
   id: 'dmarc/present',
   area: 'dmarc',
-  title: 'A DMARC record applies to the domain',
-  failureTitle: 'No DMARC record applies to the domain',
+  titles: {
+    pass: 'A DMARC record applies to the domain',
+    fail: 'No DMARC record applies to the domain',
+    info: 'The domain inherits its DMARC record',
+    error: 'Could not tell whether a DMARC record applies',
+  },
   description:
     'Looks up _dmarc.<domain>, then walks up the tree as RFC 9989 section 4.10 describes (at most 8 queries). ' +
     'pass: the domain publishes one DMARC record. info: it has none of its own and inherits the record of its ' +

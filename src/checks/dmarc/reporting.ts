@@ -8,8 +8,11 @@ import { appliedPolicy, describeSource } from '../../dmarc/applied-policy.ts';
 export default defineCheck({
   id: 'dmarc/reporting',
   area: 'dmarc',
-  title: 'The DMARC record asks for aggregate reports',
-  failureTitle: 'The DMARC record asks for no usable aggregate reports',
+  titles: {
+    pass: 'The DMARC record asks for aggregate reports',
+    warn: 'The DMARC record asks for no usable aggregate reports',
+    error: 'Could not tell where DMARC reports go',
+  },
   description:
     'Reads rua of the record that applies. warn: there is no rua tag, or none of its URIs is valid, or none uses mailto: ' +
     '(the only scheme receivers must support). pass: at least one valid mailto: address; the addresses are noted. ' +

@@ -10,8 +10,11 @@ import { isDmarcRecord } from '../../parse/dmarc-record.ts';
 export default defineCheck({
   id: 'dmarc/single-record',
   area: 'dmarc',
-  title: 'No name publishes more than one DMARC record',
-  failureTitle: 'Several DMARC records cancel each other out',
+  titles: {
+    pass: 'No name publishes more than one DMARC record',
+    fail: 'Several DMARC records cancel each other out',
+    error: 'Could not tell how many DMARC records are published',
+  },
   description:
     'Counts the TXT records starting with v=DMARC1 at _dmarc.<domain> and at every name of the tree walk. ' +
     'fail: some name has more than one, so receivers ignore them all (RFC 7489 section 6.6.3 step 5; RFC 9989 section 4.10 step 2). ' +

@@ -11,8 +11,13 @@ import { isDmarcRecord, parseDmarc } from '../../parse/dmarc-record.ts';
 export default defineCheck({
   id: 'dmarc/syntax',
   area: 'dmarc',
-  title: 'The DMARC record is well-formed',
-  failureTitle: 'The DMARC record has syntax errors',
+  titles: {
+    pass: 'The DMARC record is well-formed',
+    fail: 'The DMARC record has syntax errors',
+    warn: 'The DMARC record has unknown tags or invalid optional values',
+    info: 'The DMARC record uses tags that RFC 9989 removed',
+    error: 'Could not read the DMARC record',
+  },
   description:
     'Parses the record that applies, every v=DMARC1 record at _dmarc.<domain>, and any TXT record there that mentions ' +
     'DMARC without starting with v=DMARC1. fail: v=DMARC1 is not the first tag, p is missing or invalid, a tag repeats, ' +

@@ -12,8 +12,12 @@ import { judgeLists, LISTING_FAIL_WEIGHT } from '../../dnsbl/judge-dnsbl.ts';
 export default defineCheck({
   id: 'dnsbl/domain',
   area: 'dnsbl',
-  title: 'The domain is not listed on the domain blocklists',
-  failureTitle: 'The domain is listed on a domain blocklist',
+  titles: {
+    pass: 'The domain is not listed on the domain blocklists',
+    fail: 'The domain is listed on a domain blocklist',
+    warn: 'The domain is listed on a low-weight domain blocklist',
+    error: 'Could not check every domain blocklist',
+  },
   description:
     'Looks up the domain (and, for lists of registrable domains, its organizational domain) on each domain blocklist: ' +
     'the shipped set unless --no-default-dnsbls, plus each --dnsbl zone:domain. Each list must first list its ' +

@@ -12,8 +12,12 @@ import { judgeLists, LISTING_FAIL_WEIGHT } from '../../dnsbl/judge-dnsbl.ts';
 export default defineCheck({
   id: 'dnsbl/ip',
   area: 'dnsbl',
-  title: 'No mail server address is listed on the IP blocklists',
-  failureTitle: 'A mail server address is listed on an IP blocklist',
+  titles: {
+    pass: 'No mail server address is listed on the IP blocklists',
+    fail: 'A mail server address is listed on an IP blocklist',
+    warn: 'A mail server address is listed on a low-weight IP blocklist',
+    error: 'Could not check every IP blocklist',
+  },
   description:
     'Looks up every MX address (or the IP target) and every --ip on each IP blocklist: the shipped set unless ' +
     '--no-default-dnsbls, plus each --dnsbl zone. Each list must first list its always-listed test point and not its ' +

@@ -24,8 +24,13 @@ function fetchEvidence(fetch: PolicyFetchFact): string[] {
 export default defineCheck({
   id: 'mta-sts/policy',
   area: 'mta-sts',
-  title: 'The MTA-STS policy is served, valid, enforced and covers every MX',
-  failureTitle: 'The MTA-STS policy is unusable or does not cover the MX hosts',
+  titles: {
+    pass: 'The MTA-STS policy is served, valid, enforced and covers every MX',
+    fail: 'The MTA-STS policy is unusable or does not cover the MX hosts',
+    warn: 'The MTA-STS policy has problems',
+    info: 'The MTA-STS policy does not enforce TLS',
+    error: 'Could not fetch the MTA-STS policy',
+  },
   description:
     'Fetches https://mta-sts.<domain>/.well-known/mta-sts.txt as RFC 8461 section 3.3 requires (certificate verified for ' +
     'the host, no redirects, text/plain, at most 64 KiB, within the timeout) and parses it. fail: the host has no address ' +

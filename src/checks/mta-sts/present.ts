@@ -10,8 +10,13 @@ import { parseMtaStsTxt } from '../../parse/mta-sts.ts';
 export default defineCheck({
   id: 'mta-sts/present',
   area: 'mta-sts',
-  title: 'The domain publishes an MTA-STS record',
-  failureTitle: 'The MTA-STS record is unusable',
+  titles: {
+    pass: 'The domain publishes an MTA-STS record',
+    fail: 'The MTA-STS record is unusable',
+    warn: 'The MTA-STS record has problems',
+    info: 'The domain publishes no MTA-STS record',
+    error: 'Could not look up the MTA-STS record',
+  },
   description:
     'Looks up TXT at _mta-sts.<domain>. info: no record (MTA-STS is optional; without it STARTTLS can be stripped). ' +
     'fail: several records begin with v=STSv1, the record is invalid (no id, bad id, v= not first), or a TXT record ' +

@@ -8,8 +8,13 @@ import { describeLookupError } from '../../core/facts.ts';
 export default defineCheck({
   id: 'mx/present',
   area: 'mx',
-  title: 'The domain publishes MX records',
-  failureTitle: 'The domain has no usable MX records',
+  titles: {
+    pass: 'The domain publishes MX records',
+    fail: 'The domain has no usable MX records',
+    warn: 'The domain relies on an implicit MX or a malformed null MX',
+    info: 'The domain accepts no mail (null MX)',
+    error: 'Could not tell whether the domain publishes MX records',
+  },
   description:
     'Looks up the MX records. fail: the domain does not exist, or has neither MX nor A/AAAA records. ' +
     'warn: no MX but an address record, so senders use the implicit MX (RFC 5321 section 5.1). ' +

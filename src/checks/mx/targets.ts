@@ -30,8 +30,12 @@ export function unroutableReason(address: string): string | null {
 export default defineCheck({
   id: 'mx/targets',
   area: 'mx',
-  title: 'Every MX target is a host name with address records',
-  failureTitle: 'Some MX targets are unusable',
+  titles: {
+    pass: 'Every MX target is a host name with address records',
+    fail: 'Some MX targets are unusable',
+    warn: 'Some MX targets have private or loopback addresses',
+    error: 'Could not check every MX target',
+  },
   description:
     'For each MX exchange (or the implicit MX): fail when it is an IP literal, an alias (CNAME), ' +
     'has no A/AAAA records, or resolves only to loopback/private addresses. ' +

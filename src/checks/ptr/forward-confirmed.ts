@@ -8,8 +8,11 @@ import { sameAddress } from '../../collect/ptr.ts';
 export default defineCheck({
   id: 'ptr/forward-confirmed',
   area: 'ptr',
-  title: 'Every PTR name resolves back to its address',
-  failureTitle: 'Some PTR names do not resolve back to their address',
+  titles: {
+    pass: 'Every PTR name resolves back to its address',
+    warn: 'Some PTR names do not resolve back to their address',
+    error: 'Could not confirm every PTR name against its address',
+  },
   description:
     'For each address with a PTR record, looks up the A/AAAA records of each PTR name. warn: no PTR name resolves ' +
     'back to the address (FCrDNS fails). error: a forward lookup failed and none confirmed. skipped: no PTR records to confirm.',

@@ -8,8 +8,12 @@ import { describeLookupError } from '../../core/facts.ts';
 export default defineCheck({
   id: 'ptr/present',
   area: 'ptr',
-  title: 'Every mail server address has a PTR record',
-  failureTitle: 'Some mail server addresses have no PTR record',
+  titles: {
+    pass: 'Every mail server address has a PTR record',
+    fail: 'Some mail server addresses have no PTR record',
+    info: 'Some mail server addresses have several PTR records',
+    error: 'Could not look up the PTR record of every mail server address',
+  },
   description:
     'Looks up the PTR record of every address of every MX host (or of the IP target). fail: NXDOMAIN or no PTR. ' +
     'info: several PTR names (receivers may use any one). error: the lookup failed. skipped: no MX addresses (null MX, no MX).',

@@ -14,8 +14,11 @@ import { describeTry } from '../../probe/relay-test.ts';
 export default defineCheck({
   id: 'relay/open',
   area: 'relay',
-  title: 'No MX relays mail for outside senders',
-  failureTitle: 'An MX is an open relay',
+  titles: {
+    pass: 'No MX relays mail for outside senders',
+    fail: 'An MX is an open relay',
+    error: 'Could not run the open-relay test on every MX address',
+  },
   description:
     'After EHLO (over TLS when it works), tries MAIL FROM an outside address and RCPT TO an outside address in 16 forms (plain, %-hack, quoted, source route, bang path, address literal...), with RSET between tries, pipelined when PIPELINING is offered; never sends DATA. ' +
     'fail: some form got a 2xx answer to RCPT (the finding adds "accepts all, may discard" when an invalid local recipient is accepted too). ' +

@@ -13,8 +13,11 @@ const CLEARTEXT = new Set(['PLAIN', 'LOGIN']);
 export default defineCheck({
   id: 'smtp/auth-plaintext',
   area: 'smtp',
-  title: 'No MX offers AUTH before TLS',
-  failureTitle: 'Some MX addresses offer AUTH before TLS',
+  titles: {
+    pass: 'No MX offers AUTH before TLS',
+    warn: 'Some MX addresses offer AUTH before TLS',
+    error: 'Could not see what every MX address offers before TLS',
+  },
   description:
     'Reads the EHLO reply of the plaintext session, before STARTTLS. ' +
     'warn: AUTH (or the legacy AUTH= line) is advertised there; the finding says which mechanisms send the password in the clear. ' +

@@ -20,8 +20,11 @@ function isFqdn(name: string): boolean {
 export default defineCheck({
   id: 'smtp/banner',
   area: 'smtp',
-  title: 'Greeting and EHLO names match the reverse DNS',
-  failureTitle: 'Greeting or EHLO names do not match the reverse DNS',
+  titles: {
+    pass: 'Greeting and EHLO names match the reverse DNS',
+    warn: 'Greeting or EHLO names do not match the reverse DNS',
+    error: 'Could not compare every greeting with the reverse DNS',
+  },
   description:
     'Compares the host name in each server\'s 220 greeting and in its EHLO reply with the PTR name of the address. ' +
     'warn: a name that is not a fully qualified host name, or that differs from every PTR name. ' +

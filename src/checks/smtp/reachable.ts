@@ -13,8 +13,12 @@ import { definitelyBroken, formatTimings, plural, probedAddresses, probeSubject,
 export default defineCheck({
   id: 'smtp/reachable',
   area: 'smtp',
-  title: 'Every MX address answers with an SMTP greeting',
-  failureTitle: 'Some MX addresses refuse SMTP sessions',
+  titles: {
+    pass: 'Every MX address answers with an SMTP greeting',
+    fail: 'Some MX addresses refuse SMTP sessions',
+    info: 'Some MX addresses gave no greeting to this network',
+    error: 'Could not reach every MX address over SMTP',
+  },
   description:
     'Connects to every address of every MX host (IPv4 and IPv6) on the SMTP port and waits for the greeting, then sends EHLO (HELO when EHLO is refused). ' +
     'fail: a 5xx greeting, a malformed greeting, or EHLO and HELO both refused. ' +

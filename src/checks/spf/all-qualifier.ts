@@ -16,8 +16,12 @@ function recordOf(node: SpfNode): string {
 export default defineCheck({
   id: 'spf/all-qualifier',
   area: 'spf',
-  title: 'The SPF policy ends in -all or ~all',
-  failureTitle: 'The SPF policy does not reject unlisted senders',
+  titles: {
+    pass: 'The SPF policy ends in -all or ~all',
+    fail: 'The SPF policy passes any sender',
+    warn: 'The SPF policy does not reject unlisted senders',
+    error: 'Could not tell how the SPF policy ends',
+  },
   description:
     'Finds the term that decides for a sender no other term matches, following redirect when the record has no "all". ' +
     'fail: "+all" (or bare "all"), a "+" term that matches everyone anyway (ip4:0.0.0.0/0, ip6:::/0, exists on a fixed name that resolves), or an include of a policy that passes everyone: every host may send as the domain. ' +

@@ -11,8 +11,11 @@ import { caretLines } from './syntax.ts';
 export default defineCheck({
   id: 'spf/deprecated-ptr',
   area: 'spf',
-  title: 'The SPF policy does not use ptr',
-  failureTitle: 'The SPF policy uses the deprecated ptr mechanism',
+  titles: {
+    pass: 'The SPF policy does not use ptr',
+    warn: 'The SPF policy uses the deprecated ptr mechanism',
+    error: 'Could not tell whether the SPF policy uses ptr',
+  },
   description:
     'Looks for the ptr mechanism and the %{p} macro in the record and every record it includes. ' +
     'warn: one is used (RFC 7208 section 5.5 says ptr SHOULD NOT be published; section 7.3 says not to use %{p}). ' +

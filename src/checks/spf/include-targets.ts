@@ -21,8 +21,12 @@ function removeAdvice(node: SpfNode): string {
 export default defineCheck({
   id: 'spf/include-targets',
   area: 'spf',
-  title: 'Every include and redirect target has one SPF record',
-  failureTitle: 'Some include or redirect targets are broken',
+  titles: {
+    pass: 'Every include and redirect target has one SPF record',
+    fail: 'Some include or redirect targets are broken',
+    warn: 'Some include or redirect targets need attention',
+    error: 'Could not look up every include and redirect target',
+  },
   description:
     'Follows every include and redirect of the policy, to any depth. ' +
     'fail: a target does not exist, has no SPF record or several, is not a valid domain name, or leads back to a record already being evaluated (a loop); receivers return permerror. ' +

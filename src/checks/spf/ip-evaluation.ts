@@ -24,8 +24,13 @@ function mechanismFor(ip: string): string {
 export default defineCheck({
   id: 'spf/ip-evaluation',
   area: 'spf',
-  title: 'Every --ip sending address passes SPF',
-  failureTitle: 'Some --ip sending addresses do not pass SPF',
+  titles: {
+    pass: 'Every --ip sending address passes SPF',
+    fail: 'Some --ip sending addresses fail SPF',
+    warn: 'Some --ip sending addresses are not authorized by SPF',
+    info: 'SPF authorizes every --ip sending address',
+    error: 'Could not evaluate SPF for every --ip address',
+  },
   description:
     'For each address given with --ip, evaluates check_host() as a receiver would (mailauth, strict RFC 7208 mode, MAIL FROM postmaster@<domain>, HELO <domain>). ' +
     'info: pass. warn: softfail, neutral or none (the address is not authorized, or nothing is said). ' +

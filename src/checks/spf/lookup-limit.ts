@@ -45,8 +45,12 @@ function treeEvidence(tree: SpfTree): string[] {
 export default defineCheck({
   id: 'spf/lookup-limit',
   area: 'spf',
-  title: 'The SPF policy stays within 10 DNS lookups',
-  failureTitle: 'The SPF policy is at or over the 10-lookup limit',
+  titles: {
+    pass: 'The SPF policy stays within 10 DNS lookups',
+    fail: 'The SPF policy is over the 10-lookup limit',
+    warn: 'The SPF policy is at the edge of the 10-lookup limit',
+    error: 'Could not count the DNS lookups of the SPF policy',
+  },
   description:
     'Walks the include/redirect tree in evaluation order and counts include, a, mx, ptr, exists and redirect terms, duplicates included. ' +
     'fail: more than 10 (receivers return permerror at the 11th), or an mx term naming more than 10 MX hosts. ' +

@@ -23,8 +23,11 @@ export function correctedRecord(txt: string): string {
 export default defineCheck({
   id: 'spf/present',
   area: 'spf',
-  title: 'The domain publishes an SPF record',
-  failureTitle: 'The domain publishes no SPF record',
+  titles: {
+    pass: 'The domain publishes an SPF record',
+    fail: 'The domain publishes no SPF record',
+    error: 'Could not look up the domain\'s SPF record',
+  },
   description:
     'Looks up the TXT records of the domain and picks those that begin with "v=spf1". ' +
     'pass: at least one (exactly one is judged by spf/single-record). ' +

@@ -29,8 +29,12 @@ export function mergedRecord(records: string[]): string | null {
 export default defineCheck({
   id: 'spf/single-record',
   area: 'spf',
-  title: 'The domain publishes exactly one SPF record, within the UDP size',
-  failureTitle: 'The domain publishes several SPF records, or one too large for UDP',
+  titles: {
+    pass: 'The domain publishes exactly one SPF record, within the UDP size',
+    fail: 'The domain publishes several SPF records',
+    warn: 'An SPF answer is too large for UDP (over 512 octets)',
+    error: 'Could not tell how many SPF records the domain publishes',
+  },
   description:
     'Counts the TXT records beginning with "v=spf1" at the domain. ' +
     'fail: more than one, which makes every receiver return permerror (RFC 7208 section 4.5). ' +

@@ -101,8 +101,12 @@ function whereOf(node: SpfNode, facts: SpfFacts): string {
 export default defineCheck({
   id: 'spf/syntax',
   area: 'spf',
-  title: 'Every term of the SPF policy is valid',
-  failureTitle: 'The SPF policy has invalid or ineffective terms',
+  titles: {
+    pass: 'Every term of the SPF policy is valid',
+    fail: 'The SPF policy has invalid terms',
+    warn: 'The SPF policy has ineffective terms',
+    error: 'Could not read every record of the SPF policy',
+  },
   description:
     'Parses the record and every record reached through include and redirect against the RFC 7208 grammar, including macros and prefix lengths. ' +
     'fail: a term is invalid (receivers return permerror); each error is shown with its position, and a term glued across two TXT strings is pointed out. ' +

@@ -20,8 +20,11 @@ export function describeVoid(v: SpfVoidLookup): string {
 export default defineCheck({
   id: 'spf/void-lookups',
   area: 'spf',
-  title: 'The SPF policy makes at most 2 void lookups',
-  failureTitle: 'The SPF policy makes too many void lookups',
+  titles: {
+    pass: 'The SPF policy makes at most 2 void lookups',
+    fail: 'The SPF policy makes too many void lookups',
+    error: 'Could not count the void lookups of the SPF policy',
+  },
   description:
     'Counts the NXDOMAIN and NODATA answers to the queries of a, mx, exists, include and redirect terms over the whole tree, per sender address family. ' +
     'fail: more than 2 for IPv4 or IPv6 senders (receivers return permerror at the third). pass: 2 or fewer, each listed. ' +

@@ -9,8 +9,13 @@ import { isTlsRptRecord, parseTlsRpt } from '../../parse/tls-rpt-record.ts';
 export default defineCheck({
   id: 'tls-rpt/present',
   area: 'tls-rpt',
-  title: 'The domain publishes a valid TLS-RPT record',
-  failureTitle: 'The TLS-RPT record is invalid',
+  titles: {
+    pass: 'The domain publishes a valid TLS-RPT record',
+    fail: 'The TLS-RPT record is invalid',
+    warn: 'The TLS-RPT record has problems',
+    info: 'The domain publishes no TLS-RPT record',
+    error: 'Could not look up the TLS-RPT record',
+  },
   description:
     'Looks up TXT at _smtp._tls.<domain>. info: no record (TLS failures go unreported). fail: several records begin ' +
     'with v=TLSRPTv1, the record is invalid (no rua, malformed or unsupported URIs), or a TXT record there is meant as ' +

@@ -141,8 +141,12 @@ function judge(ctx: CheckContext, smtp: SmtpFacts, dane: DaneFacts, p: SmtpAddre
 export default defineCheck({
   id: 'tls/certificate',
   area: 'tls',
-  title: 'MX certificates are trusted, match the host names and are in date',
-  failureTitle: 'Some MX certificates would fail authentication',
+  titles: {
+    pass: 'MX certificates are trusted, match the host names and are in date',
+    fail: 'Some MX certificates would fail authentication',
+    warn: 'Some MX certificates are untrusted, mismatched or about to expire',
+    error: 'Could not check the certificate of every MX address',
+  },
   description:
     'Judges the certificate chain each MX address presents after STARTTLS. ' +
     'fail: the certificate (or an intermediate) has expired. ' +

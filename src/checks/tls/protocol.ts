@@ -15,8 +15,12 @@ const MODERN: readonly TlsVersionName[] = ['TLSv1.2', 'TLSv1.3'];
 export default defineCheck({
   id: 'tls/protocol',
   area: 'tls',
-  title: 'No MX accepts TLS versions below 1.2',
-  failureTitle: 'Some MX addresses accept deprecated TLS versions',
+  titles: {
+    pass: 'No MX accepts TLS versions below 1.2',
+    fail: 'Some MX addresses offer no TLS version above 1.1',
+    warn: 'Some MX addresses accept deprecated TLS versions',
+    error: 'Could not test the TLS versions of every MX address',
+  },
   description:
     'Records the version of the main handshake, then tries TLS 1.0 and 1.1 (and 1.2 when needed) in separate short sessions limited to that version. ' +
     'warn: TLS 1.0 or 1.1 is accepted. fail: nothing above TLS 1.1 works. ' +

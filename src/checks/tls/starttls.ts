@@ -12,8 +12,11 @@ import { describeTls, reachedProbes } from '../../probe/describe.ts';
 export default defineCheck({
   id: 'tls/starttls',
   area: 'tls',
-  title: 'Every MX address offers STARTTLS and completes the handshake',
-  failureTitle: 'Some MX addresses cannot be reached over TLS',
+  titles: {
+    pass: 'Every MX address offers STARTTLS and completes the handshake',
+    fail: 'Some MX addresses cannot be reached over TLS',
+    error: 'Could not try STARTTLS on every MX address',
+  },
   description:
     'Sends EHLO, then STARTTLS when offered, and completes a TLS handshake with SNI set to the MX host name (certificates are judged by tls/certificate, not here). ' +
     'fail: STARTTLS not offered, refused, or the handshake failed. ' +

@@ -87,14 +87,15 @@ Examples:
   smtp-audit example.com --format json --fail-on warn > report.json
   smtp-audit user@example.org https://example.net/ --no-smtp
   smtp-audit --input domains.txt --format ndjson --concurrency 16
-  smtp-audit example.com --resolver 127.0.0.1:5353 --connect-to mx.example.com:25=127.0.0.1:2525
-  smtp-audit example.com --save-facts facts.json && smtp-audit --facts facts.json
-  smtp-audit example.com --format table --format json:report.json --format sarif:report.sarif
-  smtp-audit example.com --zone dns/example.com.zone --format markdown   # audit a change before publishing it
+  smtp-audit example.com --resolver 127.0.0.1:5353
+  smtp-audit example.com --connect-to mx.example.com:25=127.0.0.1:2525
+  smtp-audit example.com --save-facts f.json; smtp-audit --facts f.json
+  smtp-audit example.com --format json:report.json --format sarif:out.sarif
+  smtp-audit example.com --zone dns/example.com.zone   # audit a DNS change
   smtp-audit example.com --ignore ptr/present.missing --fail-on warn
-  smtp-audit example.com --only dnsbl --dnsbl bl.example.net --dnsbl dbl.example.net:domain --no-default-dnsbls
+  smtp-audit example.com --only dnsbl --no-default-dnsbls --dnsbl bl.example
 
-Exit codes: 0 clean, 1 a check at or above --fail-on, 2 usage error, 3 incomplete (a check ended "error").`);
+Exit codes: 0 clean, 1 a check at or above --fail-on, 2 usage error, 3 incomplete (a check ended "error"). With --fail-on never: 0 unless a usage error.`);
   command.action(async (domains: string[], flags: RawAuditFlags, self: Command) => {
     setExit(await runAuditCommand(domains, flags, io, (flag) => self.getOptionValueSource(flag) === 'cli'));
   });

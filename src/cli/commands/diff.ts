@@ -21,10 +21,10 @@ Better and worse follow pass < info < warn < fail. A check moving to or from "er
 only are listed as added or removed. Findings are matched by code and subject.
 
 Examples:
-  smtp-audit example.com --format json --output before.json
-  smtp-audit example.com --format json --output after.json
-  smtp-audit diff before.json after.json
-  smtp-audit diff before.json after.json --format markdown >> "$GITHUB_STEP_SUMMARY"
+  smtp-audit example.com --format json --output old.json
+  smtp-audit example.com --format json --output new.json
+  smtp-audit diff old.json new.json
+  smtp-audit diff old.json new.json --format markdown >> "$GITHUB_STEP_SUMMARY"
 
 Exit codes: 0 nothing got worse, 1 something got worse, 2 unreadable or invalid input.`)
     .action((oldFile: string, newFile: string, flags: { format: string; output?: string; color: boolean }) => {
