@@ -31,8 +31,12 @@ export function createSpoolFolder(): { dir: string; remove(): void } {
 export async function spoolMessage(data: AsyncIterable<Buffer>, dir: string, limits: MessageLimits): Promise<SpooledMessage> {
   const scanner = new LimitScanner(limits);
   const file = join(dir, `${Date.now().toString(36)}-${randomBytes(6).toString('hex')}.msg`);
-  let handle: FileHandle | null = await open(file, 'wx', 0o600);
   let storageError: string | null = null;
+  const failed = (error: unknown) => (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+  let handle: FileHandle | null = await open(file, 'wx', 0o600).catch((error: unknown) => {
+    storageError = failed(error); // the message is still read to its end, then refused with 452
+    return null;
+  });
   const discard = async () => {
     const h = handle;
     handle = null;
@@ -49,7 +53,7 @@ export async function spoolMessage(data: AsyncIterable<Buffer>, dir: string, lim
       try {
         await handle.write(chunk);
       } catch (error) {
-        storageError = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+        storageError = failed(error);
         await discard();
       }
     }

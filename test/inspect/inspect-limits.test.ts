@@ -5,7 +5,8 @@
 // verification and every result is temperror (exit 3), with the reason. Files made here.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { createWriteStream, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runBin } from '../support/run-bin.ts';
@@ -57,6 +58,20 @@ test('with the limits raised, the time budget ends verification: temperror every
   assert.match(table.stdout, /^ {2}error {12}verification took longer than 1500 ms: nothing could be determined$/m);
   assert.match(table.stdout, /^ {2}dmarc {2}temperror$/m);
   assert.match(table.stdout, /^some results could not be determined \(exit 3\)$/m);
+});
+
+test('a message on a pipe (a FIFO, or /dev/stdin in a shell pipeline) is read up to the size limit only', async () => {
+  const fifo = join(work, 'message.fifo');
+  execFileSync('mkfifo', [fifo]);
+  const message = `From: joe@send.example\nSubject: piped\n\n${'line\n'.repeat(1000)}`;
+  const feed = () => createWriteStream(fifo).on('error', () => { /* the reader stops early: EPIPE */ }).end(message);
+  feed();
+  const over = await runBin(['inspect', fifo, '--max-message-size', '4K'], BOUND);
+  assert.equal(over.code, 2);
+  assert.equal(over.stderr, `smtp-audit: ${fifo} is larger than --max-message-size 4096: not inspected (raise the limit to inspect it)\n`);
+  feed();
+  const within = await runBin(['inspect', fifo, '--resolver', '127.0.0.1:9', '--format', 'json'], BOUND);
+  assert.equal(JSON.parse(within.stdout).headers.subject, 'piped', within.stderr);
 });
 
 test('limit flags: bad values are usage errors, and K/M suffixes are understood', async () => {

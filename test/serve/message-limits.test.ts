@@ -116,3 +116,19 @@ test('the spool keeps a message within the limits byte for byte, and drops one o
   assert.equal(over.violation?.limit, 'maxMessageSize');
   assert.deepEqual(readdirSync(dir).map((f) => join(dir, f)), [kept.file], 'nothing is left of the refused message');
 });
+
+test('the spool: a client gone in the middle of DATA leaves no file; an unwritable spool folder is a storage error', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'smtp-audit-spool-test-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  async function* cutOff() {
+    yield Buffer.from(`${HEAD}\r\nsome of the body\r\n`);
+    throw Object.assign(new Error('Connection closed before the message was received in full'), { code: 'ECONNECTION' });
+  }
+  await assert.rejects(spoolMessage(cutOff(), dir, limits()), /Connection closed/);
+  assert.deepEqual(readdirSync(dir), []);
+
+  const missing = await spoolMessage(Readable.from([Buffer.from(`${HEAD}\r\nbody\r\n`)]), join(dir, 'gone'), limits());
+  assert.equal(missing.file, null);
+  assert.equal(missing.storageError, 'ENOENT');
+  assert.equal(missing.size, HEAD.length + 8, 'the message was still read to its end');
+});
