@@ -1,10 +1,11 @@
 // `smtp-audit inspect <file.eml>`: verify a saved message again (DKIM and ARC from the message
 // alone; SPF and DMARC need the connection it arrived on, taken from --ip/--helo/--mail-from or
 // from the trace fields the receiving server added) and trace its route through the Received
-// chain, like a header analyzer.
+// chain, like a header analyzer. The message has passed the limits (read-message.ts) before it
+// gets here; mailauth runs in a worker with a time budget (the verifier).
 import net from 'node:net';
-import type { DnsResolver } from '../net/dns/types.ts';
-import { verifyMessage, type AuthVerdict } from '../serve/auth-verdict.ts';
+import type { AuthVerdict } from '../serve/auth-verdict.ts';
+import type { MessageVerifier } from '../serve/message-verifier.ts';
 import { firstAddress, headerFields, toCrlf } from '../send/compose.ts';
 import { VERSION } from '../version.ts';
 import { traceRoute, type ReceivedHop } from './received-chain.ts';
@@ -14,7 +15,7 @@ export interface InspectOptions {
   ip: string | null;
   helo: string | null;
   mailFrom: string | null;
-  resolver: DnsResolver;
+  verifier: Pick<MessageVerifier, 'verify'>;
 }
 
 export type ConnectionSource = 'flag' | 'received-spf' | 'authentication-results' | 'received' | 'return-path' | null;
@@ -88,8 +89,8 @@ export async function inspectMessage(file: string, data: Buffer, options: Inspec
     [returnPath ? (returnPath.replace(/^\s*<|>\s*$/g, '').trim() || null) : null, 'return-path'],
   ]);
 
-  const verdict = await verifyMessage({
-    message, clientIp, helo, mailFrom, authservId: 'smtp-audit.inspect', resolver: options.resolver,
+  const verdict = await options.verifier.verify({
+    source: { bytes: message }, clientIp, helo, mailFrom, authservId: 'smtp-audit.inspect',
   });
   const { headers: _generated, ...rest } = verdict;
   const times = hops.map((h) => (h.time ? Date.parse(h.time) : NaN)).filter((t) => !Number.isNaN(t));

@@ -2,8 +2,9 @@
 // answer as plain JSON: the SPF result for the connecting address (RFC 7208), every DKIM
 // signature with its domain and selector (RFC 6376, RFC 8463), DMARC with which identifier
 // aligned (RFC 7489 section 3.1), the ARC chain (RFC 8617) and BIMI. Shared by `serve` (on
-// arrival) and `inspect` (a saved message).
-import mailauth from 'mailauth';
+// arrival) and `inspect` (a saved message). mailauth itself is loaded only in the verification
+// worker (verify-worker.ts), when a message is verified: the rest of this file is plain shapes.
+import type mailauth from 'mailauth';
 import type { DnsResolver } from '../net/dns/types.ts';
 
 export interface SpfVerdict {
@@ -55,6 +56,11 @@ export interface AuthVerdict {
   bimi: { result: string; location: string | null; authority: string | null; comment: string | null };
   /** the Authentication-Results (RFC 8601) and Received-SPF header fields, CRLF-terminated */
   headers: string;
+  /**
+   * why nothing could be determined (the time budget ran out, the worker failed), null when the
+   * message was verified; every result is then temperror
+   */
+  error: string | null;
 }
 
 export interface VerifyInput {
@@ -66,7 +72,7 @@ export interface VerifyInput {
   mailFrom: string | null;
   /** authserv-id for Authentication-Results */
   authservId: string;
-  resolver: DnsResolver;
+  resolver: Pick<DnsResolver, 'resolve'>;
 }
 
 type MailauthResolver = NonNullable<mailauth.AuthenticateOptions['resolver']>;
@@ -75,6 +81,7 @@ const text = (value: unknown): string | null => (typeof value === 'string' && va
 
 /** Run mailauth's authenticate in strict mode (every check follows its RFC exactly). */
 export async function verifyMessage(input: VerifyInput): Promise<AuthVerdict> {
+  const { default: mailauth } = await import('mailauth');
   const resolver: MailauthResolver = (name, type) => input.resolver.resolve(name, type as never) as ReturnType<MailauthResolver>;
   const options: mailauth.AuthenticateOptions = { resolver, mta: input.authservId, strict: true };
   if (input.clientIp) options.ip = input.clientIp;
@@ -137,7 +144,38 @@ export async function verifyMessage(input: VerifyInput): Promise<AuthVerdict> {
     ? { result: b.status.result, location: text(b.location), authority: text(b.authority), comment: text(b.status.comment) }
     : { result: 'none', location: null, authority: null, comment: null };
 
-  return { spf, dkim, dmarc, arc, bimi, headers: result.headers };
+  return { spf, dkim, dmarc, arc, bimi, headers: result.headers, error: null };
+}
+
+/** RFC 8601 section 2.2: a comment may hold any text but unbalanced parentheses and line breaks. */
+const commentText = (text: string) => text.replace(/[()\\\r\n]+/g, ' ').trim();
+
+/**
+ * The verdict of a message that could not be verified: every method temperror (RFC 8601 section
+ * 2.7: "a transient error"; RFC 7489 section 11.2 for DMARC), with the reason in each comment and
+ * in `error`. SPF stays unevaluated when there was no client address to evaluate.
+ */
+export function unverifiedVerdict(input: Omit<VerifyInput, 'message' | 'resolver'>, reason: string): AuthVerdict {
+  const comment = reason;
+  const spfEvaluated = input.clientIp !== null;
+  const spf: SpfVerdict = {
+    evaluated: spfEvaluated, result: spfEvaluated ? 'temperror' : 'none', domain: null, clientIp: input.clientIp,
+    helo: input.helo, mailFrom: input.mailFrom, record: null, comment: spfEvaluated ? comment : 'not evaluated: the client address is not known',
+  };
+  const dkim: DkimVerdict[] = [{ result: 'temperror', domain: null, selector: null, algorithm: null, canonicalization: null, aligned: null, comment, record: null, keyBits: null, testing: false }];
+  const dmarc: DmarcVerdict = { result: 'temperror', fromDomain: null, policy: null, policyDomain: null, record: null, spfAligned: null, dkimAligned: null, comment };
+  // ARC (RFC 8617) registers only none, pass and fail for Authentication-Results, so it is left
+  // out of the field; the JSON verdict still says it was not determined.
+  const note = `(${commentText(reason)})`;
+  const methods = [...(spfEvaluated ? [`spf=temperror ${note}`] : []), `dkim=temperror ${note}`, `dmarc=temperror ${note}`];
+  const headers = `Authentication-Results: ${input.authservId};\r\n ${methods.join(';\r\n ')}\r\n`;
+  return {
+    spf, dkim, dmarc,
+    arc: { result: 'temperror', instance: null, comment },
+    bimi: { result: 'temperror', location: null, authority: null, comment },
+    headers,
+    error: reason,
+  };
 }
 
 /** One word for DKIM over all signatures: pass when any passes, else the first result, none when unsigned. */

@@ -3,13 +3,26 @@
 // on arrival with mailauth through our resolver, keeps it, and puts the verdict words in its
 // 250 reply so the sender reads them in its own transcript. It never relays anything and never
 // looks anything up outside the resolver it is given (no reverse lookups: disableReverseLookup).
+//
+// One client must not be able to stall or exhaust it: DATA streams to a spool file through the
+// message limits (message-spool.ts), verification runs in worker threads with a time budget
+// (message-verifier.ts), and the sessions are limited in all and per client address
+// (connection-limits.ts). smtp-server is loaded when a server starts, not when this file is.
 import { randomBytes, X509Certificate } from 'node:crypto';
+import { rm } from 'node:fs/promises';
 import net from 'node:net';
-import { SMTPServer, type SMTPServerOptions, type SMTPServerSession } from 'smtp-server';
+import type { SMTPServerOptions, SMTPServerSession } from 'smtp-server';
 import type { Clock } from '../net/clock.ts';
 import type { DnsResolver } from '../net/dns/types.ts';
-import { replyVerdicts, verifyMessage, type AuthVerdict } from './auth-verdict.ts';
+import { replyVerdicts, type AuthVerdict } from './auth-verdict.ts';
+import { DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_CONNECTIONS_PER_IP, normalizeAddress, overPerAddressLimit } from './connection-limits.ts';
+import { DEFAULT_VERIFY_TIMEOUT_MS } from './limit-options.ts';
+import { DEFAULT_MESSAGE_LIMITS, type MessageLimits } from './message-limits.ts';
+import { createSpoolFolder, spoolMessage } from './message-spool.ts';
+import { MessageVerifier } from './message-verifier.ts';
 import { createSelfSignedCertificate } from './self-signed-cert.ts';
+
+export { normalizeAddress };
 
 export interface LoopbackServerOptions {
   host: string;
@@ -23,6 +36,14 @@ export interface LoopbackServerOptions {
   auth: boolean;
   /** SIZE limit in bytes (RFC 1870); bigger messages get 552 */
   maxSize: number;
+  /** the header and line limits (maxSize is the size limit); unset ones take DEFAULT_MESSAGE_LIMITS */
+  limits?: Partial<Omit<MessageLimits, 'maxMessageSize'>>;
+  /** sessions at once (default 100) */
+  maxConnections?: number;
+  /** sessions at once from one client address (default 20) */
+  maxConnectionsPerIp?: number;
+  /** time budget of one message's verification in ms (default 30000); past it: temperror */
+  verifyTimeoutMs?: number;
   /** evaluate SPF as if the message came from this address instead of the real peer */
   clientIp: string | null;
   resolver: DnsResolver;
@@ -54,8 +75,10 @@ export interface ReceivedMessage {
   verdict: AuthVerdict;
   /** the final reply text after the 250, as sent: `2.0.0 <id> spf=... dkim=... dmarc=...` */
   reply: string;
-  /** the message as stored: our Received and Authentication-Results fields, then the bytes received */
-  stored: Buffer;
+  /** the message as stored is these fields (our Authentication-Results, Received-SPF, Received), then the bytes received */
+  traceFields: string;
+  /** the bytes received; the file exists only until onMessage has returned (store it with message-store.ts) */
+  spoolFile: string;
 }
 
 export interface RunningLoopbackServer {
@@ -64,12 +87,6 @@ export interface RunningLoopbackServer {
   certificate: { fingerprint256: string; generated: boolean } | null;
   /** stop listening; sessions still open get up to `graceMs` to finish (QUIT) before they are cut */
   stop(graceMs?: number): Promise<void>;
-}
-
-/** IPv4-mapped IPv6 peers (dual-stack listeners) are IPv4 clients (RFC 4291 section 2.5.5.2). */
-export function normalizeAddress(address: string): string {
-  const m = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
-  return m ? m[1]! : address;
 }
 
 function messageId(): string {
@@ -85,13 +102,9 @@ function receivedField(id: string, session: ReceivedSession, serverName: string,
   return `Received: from ${from} ([${literal}])\r\n\tby ${serverName} (smtp-audit) with ${session.transmission} id ${id}${tls}${rcpt};\r\n\t${date.toUTCString().replace('GMT', '+0000')}\r\n`;
 }
 
-function readAll(stream: NodeJS.ReadableStream): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-    stream.on('end', () => resolve(Buffer.concat(chunks)));
-    stream.on('error', reject);
-  });
+/** An error smtp-server sends as the reply: `<code> <text>` (text starts with the RFC 3463 code). */
+function smtpError(code: number, text: string): Error & { responseCode: number } {
+  return Object.assign(new Error(text.replace(/[\r\n]+/g, ' ')), { responseCode: code });
 }
 
 function sessionOf(session: SMTPServerSession, options: LoopbackServerOptions): ReceivedSession {
@@ -110,12 +123,53 @@ function sessionOf(session: SMTPServerSession, options: LoopbackServerOptions): 
 }
 
 export async function startLoopbackServer(options: LoopbackServerOptions): Promise<RunningLoopbackServer> {
+  const { SMTPServer } = await import('smtp-server');
+  const limits: MessageLimits = { ...DEFAULT_MESSAGE_LIMITS, ...options.limits, maxMessageSize: options.maxSize };
+  const maxPerIp = options.maxConnectionsPerIp ?? DEFAULT_MAX_CONNECTIONS_PER_IP;
+  const spool = createSpoolFolder();
+  const verifier = new MessageVerifier({ resolver: options.resolver, timeoutMs: options.verifyTimeoutMs ?? DEFAULT_VERIFY_TIMEOUT_MS });
+
+  /** The final reply for one DATA: `250 2.0.0 <id> spf=...`, or a 4xx/5xx error. */
+  async function receive(stream: AsyncIterable<Buffer>, session: SMTPServerSession): Promise<string> {
+    const spooled = await spoolMessage(stream, spool.dir, limits);
+    if (spooled.violation) {
+      // RFC 5321 section 4.2.3: 552 "exceeded storage allocation"; RFC 3463 5.3.4 "message too big for system"
+      throw smtpError(552, `5.3.4 message refused: ${spooled.violation.text}`);
+    }
+    if (!spooled.file) {
+      // RFC 3463 4.3.1 "mail system full": worth trying again later
+      throw smtpError(452, `4.3.1 could not keep the message: ${spooled.storageError ?? 'unknown error'}`);
+    }
+    try {
+      const id = messageId();
+      const received = sessionOf(session, options);
+      const verdict = await verifier.verify({
+        source: { file: spooled.file },
+        clientIp: received.clientIp,
+        helo: received.helo,
+        mailFrom: received.mailFrom,
+        authservId: options.serverName,
+      });
+      const now = options.clock.now();
+      const reply = `2.0.0 ${id} ${replyVerdicts(verdict)}`;
+      const traceFields = verdict.headers + receivedField(id, received, options.serverName, now);
+      await options.onMessage({ id, receivedAt: now.toISOString(), session: received, size: spooled.size, verdict, reply, traceFields, spoolFile: spooled.file });
+      return reply;
+    } finally {
+      await rm(spooled.file, { force: true });
+    }
+  }
+
   let certificate: RunningLoopbackServer['certificate'] = null;
   const serverOptions: SMTPServerOptions = {
     name: options.serverName,
     banner: 'smtp-audit loopback server: accepts anything, relays nothing',
+    // SIZE is advertised (RFC 1870) and a MAIL FROM with a larger SIZE= gets 552 at once; the
+    // limits themselves are checked here while the message streams (rejectOversized would only
+    // replace our reply, which names the limit, with its own)
     size: options.maxSize,
-    rejectOversized: true,
+    rejectOversized: false,
+    maxClients: options.maxConnections ?? DEFAULT_MAX_CONNECTIONS,
     // Enhanced status codes stay off (smtp-server would label the final reply 2.6.0); the final
     // reply carries RFC 3463's generic success 2.0.0 itself: "250 2.0.0 <id> spf=... dkim=... dmarc=...".
     hideENHANCEDSTATUSCODES: true,
@@ -127,6 +181,10 @@ export async function startLoopbackServer(options: LoopbackServerOptions): Promi
     disabledCommands: [...(options.auth ? [] : ['AUTH']), ...(options.tls === false ? ['STARTTLS'] : [])],
     logger: false,
     closeTimeout: 2000,
+    onConnect(session, callback) {
+      const refusal = overPerAddressLimit(server.connections, session.remoteAddress, maxPerIp);
+      callback(refusal ? smtpError(421, refusal) : null);
+    },
     onClose() {
       if (server.connections.size === 0) for (const wake of idleWaiters.splice(0)) wake();
     },
@@ -135,30 +193,13 @@ export async function startLoopbackServer(options: LoopbackServerOptions): Promi
       callback(null, { user: { username: auth.username ?? '' } });
     },
     onData(stream, session, callback) {
-      const finish = async () => {
-        const raw = await readAll(stream);
-        if (stream.sizeExceeded) return callback(null); // rejectOversized answers 552
-        const id = messageId();
-        const received = sessionOf(session, options);
-        const verdict = await verifyMessage({
-          message: raw,
-          clientIp: received.clientIp,
-          helo: received.helo,
-          mailFrom: received.mailFrom,
-          authservId: options.serverName,
-          resolver: options.resolver,
-        });
-        const now = options.clock.now();
-        const reply = `2.0.0 ${id} ${replyVerdicts(verdict)}`;
-        const stored = Buffer.concat([Buffer.from(verdict.headers + receivedField(id, received, options.serverName, now)), raw]);
-        await options.onMessage({ id, receivedAt: now.toISOString(), session: received, size: raw.length, verdict, reply, stored });
-        callback(null, reply);
-      };
-      finish().catch((error: unknown) => {
-        const failure = new Error(`4.3.0 could not verify the message: ${(error as Error).message ?? String(error)}`.replace(/[\r\n]+/g, ' ')) as Error & { responseCode: number };
-        failure.responseCode = 451;
-        callback(failure);
-      });
+      receive(stream, session).then(
+        (reply) => callback(null, reply),
+        (error: Error & { responseCode?: number }) => {
+          if (error.responseCode) return callback(error);
+          callback(smtpError(451, `4.3.0 could not verify the message: ${error.message ?? String(error)}`));
+        },
+      );
     },
   };
   if (options.tls !== false) {
@@ -171,13 +212,19 @@ export async function startLoopbackServer(options: LoopbackServerOptions): Promi
   const server = new SMTPServer(serverOptions);
   server.on('error', () => { /* per-connection errors (resets, bad TLS) are the client's problem */ });
 
-  await new Promise<void>((resolve, reject) => {
-    server.server.once('error', reject);
-    server.listen(options.port, options.host, () => {
-      server.server.off('error', reject);
-      resolve();
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.server.once('error', reject);
+      server.listen(options.port, options.host, () => {
+        server.server.off('error', reject);
+        resolve();
+      });
     });
-  });
+  } catch (error) {
+    await verifier.close();
+    spool.remove();
+    throw error;
+  }
   const address = server.server.address() as net.AddressInfo;
   return {
     host: address.address,
@@ -193,7 +240,8 @@ export async function startLoopbackServer(options: LoopbackServerOptions): Promi
         });
       }
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      await verifier.close();
+      spool.remove();
     },
   };
 }
-

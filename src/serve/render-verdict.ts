@@ -25,6 +25,17 @@ function dkimDetail(sig: DkimVerdict): string {
 
 /** One line per verdict: spf, each dkim signature, dmarc, arc, bimi. */
 export function renderAuthLines(verdict: AuthVerdict): string[] {
+  if (verdict.error) {
+    // nothing was determined: say why once, and no details that were never looked at
+    return [
+      row('error', '', `${safe(verdict.error)}: nothing could be determined`),
+      ...(verdict.spf.evaluated ? [row('spf', verdict.spf.result, '')] : [row('spf', 'skipped', 'no client address (give --ip, or a message with Received-SPF)')]),
+      row('dkim', verdict.dkim[0]?.result ?? 'temperror', ''),
+      row('dmarc', verdict.dmarc.result, ''),
+      row('arc', verdict.arc.result, ''),
+      row('bimi', verdict.bimi.result, ''),
+    ];
+  }
   const lines: string[] = [];
   const spf = verdict.spf;
   if (!spf.evaluated) {

@@ -10,6 +10,8 @@ export interface ServeEvent { event: string; [key: string]: unknown }
 
 export interface ServeProcess {
   port: number;
+  /** the child's process id (for /proc/<pid>/status) */
+  pid: number;
   /** JSON events printed so far (listening, message...) */
   events(): ServeEvent[];
   /** resolves when the process exits by itself (--once) */
@@ -38,7 +40,7 @@ export function startServe(args: string[], options: { format?: 'json' | 'table';
       const port = format === 'json'
         ? events().find((e) => e.event === 'listening')?.port
         : /listening on 127\.0\.0\.1:(\d+)/.exec(stdout)?.[1];
-      if (port !== undefined) resolve({ port: Number(port), events, exited, stop: () => { child.kill('SIGTERM'); return exited; } });
+      if (port !== undefined) resolve({ port: Number(port), pid: child.pid!, events, exited, stop: () => { child.kill('SIGTERM'); return exited; } });
     });
     exited.then((r) => reject(new Error(`serve exited before listening (${r.code}): ${r.stderr}`)));
   });

@@ -157,7 +157,8 @@ test('table output: the listening line, then one compact verdict block per messa
 test('serve --help: options, how the certificate is made, examples', async () => {
   const r = await runBin(['serve', '--help']);
   assert.equal(r.code, 0);
-  for (const flag of ['--listen', '--dir', '--resolver', '--client-ip', '--cert', '--key', '--no-tls', '--no-auth', '--max-size', '--once']) {
+  for (const flag of ['--listen', '--dir', '--resolver', '--client-ip', '--cert', '--key', '--no-tls', '--no-auth', '--max-message-size', '--max-header-fields',
+    '--max-header-lines', '--max-header-field-size', '--max-line-length', '--verify-timeout', '--max-connections', '--max-connections-per-ip', '--once']) {
     assert.match(r.stdout, new RegExp(`^\\s+${flag}\\b`, 'm'), flag);
   }
   assert.match(r.stdout, /no openssl binary is needed/);
@@ -165,7 +166,8 @@ test('serve --help: options, how the certificate is made, examples', async () =>
 });
 
 test('serve usage errors: exit 2, one line, nothing listening', async () => {
-  for (const args of [['--listen', 'nowhere:x'], ['--listen', 'mail.example:25'], ['--max-size', '12'], ['--cert', 'fixtures/keys/README.md'], ['--format', 'yaml'], ['--client-ip', 'me'], ['--resolver', 'dns.google']]) {
+  for (const args of [['--listen', 'nowhere:x'], ['--listen', 'mail.example:25'], ['--max-size', '12'], ['--max-message-size', '1M', '--max-size', '2M'], ['--max-header-lines', 'many'],
+    ['--max-connections', '0'], ['--max-connections-per-ip', '1.5'], ['--verify-timeout', '10'], ['--cert', 'fixtures/keys/README.md'], ['--format', 'yaml'], ['--client-ip', 'me'], ['--resolver', 'dns.google']]) {
     const r = await runBin(['serve', ...args]);
     assert.equal(r.code, 2, `${args.join(' ')}: ${r.stdout}${r.stderr}`);
     assert.equal(r.stdout, '');
@@ -208,8 +210,11 @@ test('--no-auth: AUTH is not offered, and a sender that needs it is told so (exi
   }
 });
 
-test('--max-size: a bigger message is refused by the announced SIZE limit (exit 1)', async () => {
-  const serve = await startServe(['--resolver', dns.address, '--max-size', '2048']);
+test('--max-message-size (and its old name --max-size): a bigger message is refused by the announced SIZE limit (exit 1)', async () => {
+  const old = await startServe(['--resolver', dns.address, '--max-size', '2K']);
+  assert.equal((old.events()[0] as unknown as { limits: { maxMessageSize: number } }).limits.maxMessageSize, 2048);
+  await old.stop();
+  const serve = await startServe(['--resolver', dns.address, '--max-message-size', '2048']);
   try {
     const r = await sendTo(serve.port, ['--from', 'joe@send.example', '--body', 'x'.repeat(4000)]);
     assert.equal(r.code, 1, r.stdout);

@@ -1,15 +1,14 @@
 // `smtp-audit inspect <file.eml>`: verify a received message again and trace its hops.
-import { readFileSync } from 'node:fs';
+// Only commander and option parsing are imported up front; the message code and mailauth (in
+// its worker) are loaded when inspect runs.
 import net from 'node:net';
 import { Command } from 'commander';
-import { createAuditEnv } from '../../core/env.ts';
 import { parseResolverSpec } from '../../net/dns/servers.ts';
-import { inspectMessage } from '../../inspect/inspect-message.ts';
-import { renderInspectText } from '../../inspect/render-inspect.ts';
+import { addLimitOptions, limitsFromFlags, verifyTimeoutFromFlags, type RawLimitFlags } from '../../serve/limit-options.ts';
 import type { RunIo } from '../run-audits.ts';
 import { UsageError } from '../usage-error.ts';
 
-interface RawInspectFlags {
+interface RawInspectFlags extends RawLimitFlags {
   ip?: string;
   helo?: string;
   mailFrom?: string;
@@ -21,7 +20,7 @@ interface RawInspectFlags {
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
 export function inspectCommand(io: RunIo, setExit: (code: number) => void): Command {
-  return new Command('inspect')
+  const command = new Command('inspect')
     .description('verify a received message (DKIM, ARC, SPF, DMARC) and trace its hops from its headers')
     .argument('<file.eml>', 'the message, as saved (LF or CRLF line endings)')
     .option('--ip <address>', 'the address the message came from, for SPF (default: from Received-SPF, Authentication-Results or the newest Received)')
@@ -29,7 +28,8 @@ export function inspectCommand(io: RunIo, setExit: (code: number) => void): Comm
     .option('--mail-from <address>', 'its MAIL FROM (default: from Received-SPF, Authentication-Results or Return-Path)')
     .option('--resolver <ip[:port]>', 'DNS server for the DKIM keys and SPF, DMARC, BIMI records (repeatable)', collect)
     .option('--format <format>', 'table or json', 'table')
-    .option('--verbose', 'log every DNS query to stderr')
+    .option('--verbose', 'log every DNS query to stderr');
+  return addLimitOptions(command)
     .addHelpText('after', `
 DKIM and ARC are verified from the message alone. SPF needs the connection the message arrived
 on: give --ip (and --helo, --mail-from), or inspect takes them from the Received-SPF or
@@ -40,8 +40,12 @@ The route lists each Received field as a hop, oldest first: who handed the messa
 with which protocol, whether TLS was used, and how long each hop took (the first one counted
 from the Date field).
 
-Exit codes: 0 nothing failed, 1 DMARC, ARC or a DKIM signature failed, 2 usage error,
-3 a result could not be determined (DNS temperror).
+A message over one of the --max-* limits is not parsed at all: inspect names the limit and
+exits 2 (raise the limit to inspect it anyway). Verification has a time budget
+(--verify-timeout): past it every result is temperror, with the reason, and the exit code is 3.
+
+Exit codes: 0 nothing failed, 1 DMARC, ARC or a DKIM signature failed, 2 usage error or a
+message over a limit, 3 a result could not be determined (DNS temperror, time budget).
 
 Examples:
   smtp-audit inspect message.eml
@@ -56,17 +60,25 @@ Examples:
       for (const spec of flags.resolver ?? []) {
         try { parseResolverSpec(spec); } catch (error) { throw new UsageError((error as Error).message); }
       }
-      let data: Buffer;
-      try {
-        data = readFileSync(file);
-      } catch (error) {
-        throw new UsageError(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
-      }
-      if (!/^[\x21-\x39\x3b-\x7e]+:/.test(data.subarray(0, 1000).toString('latin1'))) throw new UsageError(`${file} does not start with a header field: it is not a message (RFC 5322)`);
+      const limits = limitsFromFlags(flags);
+      const timeoutMs = verifyTimeoutFromFlags(flags);
+      const [{ readMessageWithinLimits }, { createAuditEnv }, { MessageVerifier }, { inspectMessage }, { renderInspectText }] = await Promise.all([
+        import('../../inspect/read-message.ts'),
+        import('../../core/env.ts'),
+        import('../../serve/message-verifier.ts'),
+        import('../../inspect/inspect-message.ts'),
+        import('../../inspect/render-inspect.ts'),
+      ]);
+      const message = readMessageWithinLimits(file, limits);
       const debug = flags.verbose ? (line: string) => io.stderr.write(`${line}\n`) : undefined;
       const env = createAuditEnv({ resolvers: flags.resolver ?? [], debug });
-      const report = await inspectMessage(file, data, { ip: flags.ip ?? null, helo: flags.helo ?? null, mailFrom: flags.mailFrom ?? null, resolver: env.resolver });
-      io.stdout.write(format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : renderInspectText(report));
-      setExit(report.exitCode);
+      const verifier = new MessageVerifier({ resolver: env.resolver, timeoutMs, workers: 1 });
+      try {
+        const report = await inspectMessage(file, message, { ip: flags.ip ?? null, helo: flags.helo ?? null, mailFrom: flags.mailFrom ?? null, verifier });
+        io.stdout.write(format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : renderInspectText(report));
+        setExit(report.exitCode);
+      } finally {
+        await verifier.close();
+      }
     });
 }

@@ -5,17 +5,17 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import net from 'node:net';
-import { Command } from 'commander';
-import { createAuditEnv } from '../../core/env.ts';
+import { Command, Option } from 'commander';
 import { parseResolverSpec } from '../../net/dns/servers.ts';
-import { startLoopbackServer, type ReceivedMessage, type RunningLoopbackServer } from '../../serve/loopback-server.ts';
-import { prepareStoreFolder, storeMessage, verdictRecord } from '../../serve/message-store.ts';
-import { renderArrival } from '../../serve/render-verdict.ts';
+import { DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_CONNECTIONS_PER_IP } from '../../serve/connection-limits.ts';
+import { addLimitOptions, describeLimits, limitsFromFlags, parseBytes, parseCount, verifyTimeoutFromFlags, type RawLimitFlags } from '../../serve/limit-options.ts';
+import { parseListenAddress } from '../../serve/listen-address.ts';
+import type { ReceivedMessage, RunningLoopbackServer } from '../../serve/loopback-server.ts';
+import { prepareStoreFolder } from '../../serve/message-store.ts';
 import type { RunIo } from '../run-audits.ts';
 import { UsageError } from '../usage-error.ts';
-import { parseHostPort } from './send.ts';
 
-interface RawServeFlags {
+interface RawServeFlags extends RawLimitFlags {
   listen: string;
   dir?: string;
   resolver?: string[];
@@ -25,7 +25,10 @@ interface RawServeFlags {
   key?: string;
   tls: boolean;
   auth: boolean;
-  maxSize: string;
+  /** the old name of --max-message-size */
+  maxSize?: string;
+  maxConnections?: string;
+  maxConnectionsPerIp?: string;
   once?: boolean;
   format: string;
   verbose?: boolean;
@@ -42,7 +45,7 @@ function readPem(file: string, flag: string): string {
 }
 
 export function serveCommand(io: RunIo, setExit: (code: number) => void): Command {
-  return new Command('serve')
+  const command = new Command('serve')
     .description('run the loopback SMTP server: accept test messages, verify SPF/DKIM/DMARC/ARC on arrival, keep each message and its verdicts')
     .option('--listen <host:port>', 'address to listen on (port 0: any free port)', '127.0.0.1:2525')
     .option('--dir <folder>', 'keep each message as <id>.eml and its verdicts as <id>.json here (default: a new folder in the system temp folder)')
@@ -52,17 +55,27 @@ export function serveCommand(io: RunIo, setExit: (code: number) => void): Comman
     .option('--cert <file>', 'PEM certificate for STARTTLS (default: a self-signed one made at start)')
     .option('--key <file>', 'PEM private key for --cert')
     .option('--no-tls', 'do not offer STARTTLS')
-    .option('--no-auth', 'do not offer AUTH (by default PLAIN and LOGIN are offered, with or without TLS, and any credentials are accepted)')
-    .option('--max-size <bytes>', 'largest message accepted (SIZE, RFC 1870)', String(25 * 1024 * 1024))
+    .option('--no-auth', 'do not offer AUTH (by default PLAIN and LOGIN are offered, with or without TLS, and any credentials are accepted)');
+  addLimitOptions(command, 'largest message, announced as SIZE (RFC 1870)');
+  command.addOption(new Option('--max-size <bytes>', 'the old name of --max-message-size').hideHelp());
+  command
+    .option('--max-connections <n>', `sessions at once; one more is answered 421 (default: ${DEFAULT_MAX_CONNECTIONS})`)
+    .option('--max-connections-per-ip <n>', `sessions at once from one client address (default: ${DEFAULT_MAX_CONNECTIONS_PER_IP})`)
     .option('--once', 'exit after the first message: 0 when DMARC passed, 1 otherwise (for CI)')
     .option('--format <format>', 'table, or json (one JSON object per line: listening, then one per message)', 'table')
-    .option('--verbose', 'log every DNS query to stderr')
+    .option('--verbose', 'log every DNS query to stderr');
+  return command
     .addHelpText('after', `
 The server relays nothing and looks nothing up except through --resolver (no reverse DNS). Each
 message gets Authentication-Results (strict mode: every check follows its RFC) and the 250 reply
 says "250 2.0.0 <id> spf=... dkim=... dmarc=...", so the sender sees the verdict in its own
 transcript. The STARTTLS certificate is made in-process (ECDSA P-256, self-signed, covering the
 --name, localhost, 127.0.0.1 and ::1); no openssl binary is needed.
+
+A message over one of the --max-* limits is refused with "552 5.3.4" naming the limit, after the
+client's final dot (it is read and thrown away, never kept in memory). Verification runs beside
+the server with a time budget (--verify-timeout): a message that takes longer is kept with the
+verdict temperror, and the server answers other clients meanwhile.
 
 Examples:
   smtp-audit serve
@@ -73,13 +86,17 @@ Examples:
     .action(async (flags: RawServeFlags) => {
       const format = flags.format.toLowerCase();
       if (format !== 'table' && format !== 'json') throw new UsageError(`serve --format must be table or json, not "${flags.format}"`);
-      const listen = parseHostPort(flags.listen, '--listen', 2525, 0);
-      if (!net.isIP(listen.host) && listen.host !== 'localhost') throw new UsageError(`--listen "${flags.listen}": give an IP address to listen on (such as 127.0.0.1 or ::1)`);
+      const listen = parseListenAddress(flags.listen, 2525);
+      if (flags.maxSize !== undefined && flags.maxMessageSize !== undefined) throw new UsageError('--max-size is the old name of --max-message-size: give one of them');
+      const limits = limitsFromFlags(flags);
+      if (flags.maxSize !== undefined) limits.maxMessageSize = parseBytes(flags.maxSize, '--max-size', 1024);
+      const verifyTimeoutMs = verifyTimeoutFromFlags(flags);
+      const maxConnections = flags.maxConnections === undefined ? DEFAULT_MAX_CONNECTIONS : parseCount(flags.maxConnections, '--max-connections', 1);
+      const maxConnectionsPerIp = flags.maxConnectionsPerIp === undefined ? DEFAULT_MAX_CONNECTIONS_PER_IP : parseCount(flags.maxConnectionsPerIp, '--max-connections-per-ip', 1);
       if (flags.clientIp && !net.isIP(flags.clientIp)) throw new UsageError(`--client-ip "${flags.clientIp}" is not an IP address`);
       for (const spec of flags.resolver ?? []) {
         try { parseResolverSpec(spec); } catch (error) { throw new UsageError((error as Error).message); }
       }
-      if (!/^\d+$/.test(flags.maxSize) || Number(flags.maxSize) < 1024) throw new UsageError(`--max-size must be a number of bytes, at least 1024, not "${flags.maxSize}"`);
       if (!/^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?$/.test(flags.name)) throw new UsageError(`--name "${flags.name}" is not a host name`);
       if (Boolean(flags.cert) !== Boolean(flags.key)) throw new UsageError('--cert and --key go together');
       if (flags.cert && !flags.tls) throw new UsageError('--cert makes no sense with --no-tls');
@@ -88,6 +105,13 @@ Examples:
       const folderProblem = prepareStoreFolder(dir);
       if (folderProblem) throw new UsageError(`--dir ${folderProblem}`);
 
+      // the server and the mail libraries are loaded only now that serve really runs
+      const [{ createAuditEnv }, { startLoopbackServer }, { storeMessageAsync, verdictRecord }, { renderArrival }] = await Promise.all([
+        import('../../core/env.ts'),
+        import('../../serve/loopback-server.ts'),
+        import('../../serve/message-store.ts'),
+        import('../../serve/render-verdict.ts'),
+      ]);
       const debug = flags.verbose ? (line: string) => io.stderr.write(`${line}\n`) : undefined;
       const env = createAuditEnv({ resolvers: flags.resolver ?? [], debug });
       const write = (text: string) => io.stdout.write(text);
@@ -98,17 +122,21 @@ Examples:
       let server: RunningLoopbackServer;
       try {
         server = await startLoopbackServer({
-          host: listen.host === 'localhost' ? '127.0.0.1' : listen.host,
+          host: listen.host,
           port: listen.port,
           serverName: flags.name,
           tls,
           auth: flags.auth,
-          maxSize: Number(flags.maxSize),
+          maxSize: limits.maxMessageSize,
+          limits,
+          maxConnections,
+          maxConnectionsPerIp,
+          verifyTimeoutMs,
           clientIp: flags.clientIp ?? null,
           resolver: env.resolver,
           clock: env.clock,
-          onMessage: (message) => {
-            const files = storeMessage(dir, message);
+          onMessage: async (message) => {
+            const files = await storeMessageAsync(dir, message);
             write(format === 'json' ? `${JSON.stringify({ event: 'message', ...verdictRecord(message, files) })}\n` : `${renderArrival(message, files)}\n`);
             if (flags.once && !first) {
               first = message;
@@ -131,10 +159,12 @@ Examples:
         : 'no STARTTLS';
       const resolvers = (flags.resolver ?? []).length > 0 ? flags.resolver!.join(', ') : 'the system resolvers';
       if (format === 'json') {
-        write(`${JSON.stringify({ event: 'listening', host: server.host, port: server.port, dir, tls: server.certificate, auth: flags.auth, resolvers: flags.resolver ?? [], once: flags.once === true })}\n`);
+        write(`${JSON.stringify({ event: 'listening', host: server.host, port: server.port, dir, tls: server.certificate, auth: flags.auth, resolvers: flags.resolver ?? [], once: flags.once === true, limits, verifyTimeoutMs, maxConnections, maxConnectionsPerIp })}\n`);
       } else {
         write(`smtp-audit serve: listening on ${server.host.includes(':') ? `[${server.host}]` : server.host}:${server.port}\n`);
-        write(`  ${tlsText}; ${flags.auth ? 'AUTH PLAIN and LOGIN, any credentials' : 'no AUTH'}; messages up to ${flags.maxSize} bytes\n`);
+        write(`  ${tlsText}; ${flags.auth ? 'AUTH PLAIN and LOGIN, any credentials' : 'no AUTH'}\n`);
+        write(`  limits: ${describeLimits(limits)}\n`);
+        write(`  verification up to ${verifyTimeoutMs} ms a message; ${maxConnections} sessions at once, ${maxConnectionsPerIp} per client address\n`);
         write(`  messages are kept in ${dir}; DNS from ${resolvers}\n`);
         write(flags.once ? '  waiting for one message (--once)\n\n' : '  stop with Ctrl-C\n\n');
       }
