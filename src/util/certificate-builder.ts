@@ -113,7 +113,9 @@ export function issueCertificate(request: CertificateRequest): IssuedCertificate
     extensions.push(sequence(oid('2.5.29.15'), bool(true), octets(bitString(Buffer.from([0x06]), 1)))); // keyCertSign, cRLSign
   } else {
     extensions.push(sequence(oid('2.5.29.19'), bool(true), octets(sequence()))); // not a CA
-    extensions.push(sequence(oid('2.5.29.15'), bool(true), octets(bitString(Buffer.from([0xa0]), 5)))); // digitalSignature, keyEncipherment
+    // digitalSignature; keyEncipherment too for RSA keys, which TLS 1.2's RSA key transport uses (RFC 5280 4.2.1.3)
+    const usage = request.keys.publicKey.asymmetricKeyType === 'rsa' ? bitString(Buffer.from([0xa0]), 5) : bitString(Buffer.from([0x80]), 7);
+    extensions.push(sequence(oid('2.5.29.15'), bool(true), octets(usage)));
     extensions.push(sequence(oid('2.5.29.37'), octets(sequence(oid('1.3.6.1.5.5.7.3.1'))))); // extKeyUsage: serverAuth
   }
   const names = [

@@ -37,6 +37,14 @@ test('--version and --help load commander and nothing else', async () => {
   }
 });
 
+test('--help of serve and inspect loads commander only: their libraries load when they run', async () => {
+  for (const args of [['serve', '--help'], ['inspect', '--help']]) {
+    const { packages, code } = await packagesLoaded(args);
+    assert.equal(code, 0);
+    assert.deepEqual([...packages].sort(), ['commander'], `${args.join(' ')} loaded ${[...packages].join(', ')}`);
+  }
+});
+
 test('checks loads no network or mail library', async () => {
   const { packages, code } = await packagesLoaded(['checks']);
   assert.equal(code, 0);

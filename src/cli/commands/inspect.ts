@@ -50,7 +50,8 @@ message over a limit, 3 a result could not be determined (DNS temperror, time bu
 Examples:
   smtp-audit inspect message.eml
   smtp-audit inspect message.eml --ip 192.0.2.25 --mail-from bounce@example.com
-  smtp-audit inspect message.eml --format json | jq '.route.hops[] | {from, by, delayMs}'`)
+  smtp-audit inspect message.eml --format json |
+    jq '.route.hops[] | {from, by, delayMs}'`)
     .action(async (file: string, flags: RawInspectFlags) => {
       const format = flags.format.toLowerCase();
       if (format !== 'table' && format !== 'json') throw new UsageError(`inspect --format must be table or json, not "${flags.format}"`);

@@ -82,7 +82,8 @@ Examples:
   smtp-audit serve --listen 127.0.0.1:2525 --dir ./mail --resolver 192.0.2.53
   smtp-audit serve --once --client-ip 198.51.100.7 && echo "DMARC passes"
       then, from another terminal or a mail server under test:
-  smtp-audit send --server 127.0.0.1:2525 --from me@example.com --to you@example.org`)
+  smtp-audit send --server 127.0.0.1:2525 --from me@example.com \\
+    --to you@example.org`)
     .action(async (flags: RawServeFlags) => {
       const format = flags.format.toLowerCase();
       if (format !== 'table' && format !== 'json') throw new UsageError(`serve --format must be table or json, not "${flags.format}"`);
