@@ -2,9 +2,11 @@
 // --subject, --body, --header and --attach, or read from --eml and sent as it is. Either way
 // line breaks end up as CRLF, which SMTP requires on the wire (RFC 5321 section 2.3.8) and
 // which DKIM signs (RFC 6376 section 3.4: canonicalization works on CRLF lines).
+//
+// nodemailer is imported inside composeMessage: the header helpers below are used while the
+// command line is parsed (and by inspect), which must not load it.
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
-import MailComposer from 'nodemailer/lib/mail-composer';
 import { VERSION } from '../version.ts';
 
 export interface ComposeInput {
@@ -25,6 +27,7 @@ export function toCrlf(data: Buffer): Buffer {
 }
 
 export async function composeMessage(input: ComposeInput): Promise<Buffer> {
+  const { default: MailComposer } = await import('nodemailer/lib/mail-composer');
   const composer = new MailComposer({
     from: input.from,
     to: input.to,

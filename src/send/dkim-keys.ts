@@ -1,9 +1,11 @@
 // DKIM signing for test sends, so a key can be tried before its record is published: RSA
 // (RFC 6376) and Ed25519 (RFC 8463) keys, signed with mailauth's signer (nodemailer's own signer
 // knows only RSA). For each key we also print the TXT record that publishes it.
+//
+// Keys are loaded while the command line is parsed; mailauth is imported only when a message
+// is signed, so parsing (and `smtp-audit --version`) does not load it.
 import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import mailauth from 'mailauth';
 
 export interface DkimKey {
   file: string;
@@ -75,6 +77,7 @@ export function loadDkimKey(file: string, selector: string, domain: string): Dki
 /** The message with one DKIM-Signature per key on top (relaxed/relaxed, the default headers). */
 export async function signMessage(message: Buffer, keys: DkimKey[], signTime: Date): Promise<Buffer> {
   if (keys.length === 0) return message;
+  const { default: mailauth } = await import('mailauth');
   const signatureData = keys.map((k) => ({ signingDomain: k.domain, selector: k.selector, privateKey: k.privateKeyPem, algorithm: k.algorithm, canonicalization: 'relaxed/relaxed' }));
   const result = await mailauth.dkimSign(message, { ...signatureData[0]!, signatureData, signTime });
   if (result.errors && result.errors.length > 0) {

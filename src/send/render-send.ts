@@ -41,7 +41,11 @@ function renderDelivery(d: DeliveryReport): string {
   if (d.reply) lines.push(field('reply', d.reply));
   if (d.queueId) lines.push(field('queue id', safe(d.queueId)));
   if (d.replyVerdicts) lines.push(field('verdicts', `spf=${d.replyVerdicts.spf} dkim=${d.replyVerdicts.dkim} dmarc=${d.replyVerdicts.dmarc} (from the server's reply)`));
-  for (const r of d.rejected) lines.push(field('refused', `${safe(r.recipient)}: ${r.reply}`));
+  for (const r of d.rejected) {
+    lines.push(field('refused', `${safe(r.recipient)}: ${r.reply}`));
+    // when the whole delivery failed, its own hint below says it once
+    if (r.hint && r.hint !== d.failure?.hint) lines.push(field('try', r.hint));
+  }
   if (d.failure) {
     lines.push(field('failed', `${d.failure.code}: ${d.failure.message}`));
     if (d.failure.hint) lines.push(field('try', d.failure.hint));
@@ -68,7 +72,13 @@ export function renderSendText(report: SendReport, arrivals: Array<{ message: Re
     if (arrivals.length === 0) out.push('  nothing arrived');
     for (const a of arrivals) out.push(renderArrival(a.message, a.files));
   }
-  const verdict = report.exitCode === 0 ? 'ok' : report.exitCode === 1 ? (report.loopback ? 'refused, or not passing DKIM and DMARC on arrival' : 'refused') : 'network error';
+  const verdicts: Record<SendReport['exitCode'], string> = {
+    0: 'ok',
+    1: report.loopback ? 'refused, or not passing DKIM and DMARC on arrival' : 'refused',
+    2: 'stopped before AUTH, the password was not sent',
+    3: 'network error',
+  };
+  const verdict = verdicts[report.exitCode];
   out.push(`total ${report.durationMs} ms: ${verdict} (exit ${report.exitCode})`);
   return `${out.join('\n')}\n`;
 }

@@ -2,7 +2,13 @@
 // in preference order (RFC 5321 section 5.1), found through our resolver (so --resolver points
 // it at any DNS, the fixture DNS in tests). No MX but an address record is an implicit MX; a
 // null MX (RFC 7505) or a domain that does not exist means the mail cannot be delivered.
+//
+// A host name that --connect-to maps elsewhere is not looked up at all (as with curl's
+// --connect-to): the rule says where to connect, so a server that is not in DNS yet, or a
+// private name, can be tested. The name still goes to the server as SNI and is the name the
+// certificate must cover.
 import net from 'node:net';
+import type { Dialer } from '../net/dial.ts';
 import type { DnsResolver } from '../net/dns/types.ts';
 import type { Destination } from './smtp-delivery.ts';
 
@@ -28,10 +34,18 @@ async function addressesOf(resolver: DnsResolver, host: string): Promise<{ addre
   return { addresses, error: addresses.length === 0 && failed ? failed.error ?? 'error' : null };
 }
 
-/** `--server host[:port]`: an address is dialled as is; a name is resolved through our resolver. */
-export async function routeToServer(host: string, port: number, recipients: string[], resolver: DnsResolver): Promise<Route> {
+/** Whether --connect-to sends connections for this name and port elsewhere. */
+function mapped(dialer: Dialer, host: string, port: number): boolean {
+  const target = dialer.destination({ host, port, hostname: host });
+  return target.host.toLowerCase() !== host.toLowerCase() || target.port !== port;
+}
+
+/** `--server host[:port]`: an address is dialled as is; a name is resolved through our resolver unless --connect-to maps it. */
+export async function routeToServer(host: string, port: number, recipients: string[], resolver: DnsResolver, dialer: Dialer): Promise<Route> {
   const route: Route = { via: 'server', domain: null, recipients, candidates: [], problem: null };
-  if (net.isIP(host)) {
+  if (!net.isIP(host) && mapped(dialer, host, port)) {
+    route.candidates.push({ host, port, hostname: host });
+  } else if (net.isIP(host)) {
     route.candidates.push({ host, port, hostname: null });
   } else if (host.toLowerCase() === 'localhost') {
     route.candidates.push({ host: '127.0.0.1', port, hostname: 'localhost' });
@@ -47,7 +61,7 @@ export async function routeToServer(host: string, port: number, recipients: stri
   return route;
 }
 
-export async function routeByMx(domain: string, port: number, recipients: string[], resolver: DnsResolver): Promise<Route> {
+export async function routeByMx(domain: string, port: number, recipients: string[], resolver: DnsResolver, dialer: Dialer): Promise<Route> {
   const route: Route = { via: 'mx', domain, recipients, candidates: [], problem: null };
   const mx = await resolver.query(domain, 'MX');
   let hosts: string[];
@@ -68,7 +82,9 @@ export async function routeByMx(domain: string, port: number, recipients: string
     route.problem = { kind: 'network', code: mx.error ?? 'EDNS', message: `MX lookup for ${domain} failed: ${mx.error ?? 'no answer'}` };
     return route;
   }
-  const resolved = await Promise.all(hosts.map(async (host) => ({ host, ...(await addressesOf(resolver, host)) })));
+  const resolved = await Promise.all(hosts.map(async (host) => (mapped(dialer, host, port)
+    ? { host, addresses: [host], error: null }
+    : { host, ...(await addressesOf(resolver, host)) })));
   for (const r of resolved) for (const address of r.addresses) route.candidates.push({ host: address, port, hostname: r.host });
   if (route.candidates.length === 0) {
     const dnsError = resolved.find((r) => r.error);

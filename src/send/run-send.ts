@@ -8,10 +8,10 @@ import { startLoopbackServer, type ReceivedMessage } from '../serve/loopback-ser
 import { storeMessage, verdictRecord, type StoredFiles } from '../serve/message-store.ts';
 import { composeMessage, firstAddress, headerFields, readEml, type ComposeInput } from './compose.ts';
 import { signMessage, type DkimKey } from './dkim-keys.ts';
-import { hintFor } from './failure-hints.ts';
+import { hintFor, type HintContext } from './failure-hints.ts';
 import { groupByDomain, routeByMx, routeToServer, type Route } from './route.ts';
 import { SessionLog, type TranscriptLine } from './session-log.ts';
-import { runSession, type SessionOutcome, type SessionSettings, type TlsSummary } from './smtp-delivery.ts';
+import { runSession, type FailureKind, type SessionOutcome, type SessionSettings, type TlsSummary } from './smtp-delivery.ts';
 
 export interface SendSettings {
   message: { kind: 'compose'; input: Omit<ComposeInput, 'date'> } | { kind: 'eml'; file: string };
@@ -36,12 +36,13 @@ export interface DeliveryReport {
   tls: TlsSummary | null;
   authenticated: boolean;
   accepted: string[];
-  rejected: Array<{ recipient: string; reply: string }>;
+  /** recipients the server refused, with its reply and what to try */
+  rejected: Array<{ recipient: string; reply: string; hint: string | null }>;
   reply: string | null;
   queueId: string | null;
   /** spf/dkim/dmarc words found in the server's final reply (the loopback server puts them there) */
   replyVerdicts: ReplyVerdicts | null;
-  failure: { kind: 'rejected' | 'network'; code: string; message: string; reply: string | null; hint: string | null } | null;
+  failure: { kind: FailureKind; code: string; message: string; reply: string | null; command: string | null; hint: string | null } | null;
   transcript: TranscriptLine[];
   durationMs: number;
 }
@@ -61,8 +62,16 @@ export interface SendReport {
   };
   deliveries: DeliveryReport[];
   loopback: { host: string; port: number; arrivals: Array<ReturnType<typeof verdictRecord>> } | null;
-  exitCode: 0 | 1 | 3;
+  exitCode: SendExitCode;
 }
+
+/**
+ * 0 every recipient accepted; 1 the server refused the message or a recipient; 2 a usage error,
+ * or smtp-audit stopped before AUTH rather than send the password (auth-policy.ts): a change of
+ * flags or server is needed, like a usage error; 3 could not tell (no connection, TLS failure,
+ * timeout, a connection lost before the server decided).
+ */
+export type SendExitCode = 0 | 1 | 2 | 3;
 
 /**
  * The queue id in a final reply, where servers usually put it: Postfix "queued as X", Exim
@@ -87,9 +96,21 @@ export function queueIdFrom(reply: string | null): string | null {
 }
 
 function report(route: Route, outcome: SessionOutcome | null, attempts: number, server: DeliveryReport['server'], log: SessionLog, settings: SessionSettings, started: number): DeliveryReport {
+  const context: HintContext = {
+    port: server?.port ?? 25,
+    tls: settings.tls,
+    verifyCert: settings.verifyCert,
+    auth: settings.auth !== null,
+    authenticated: outcome?.authenticated ?? false,
+    encrypted: outcome?.tls !== null && outcome?.tls !== undefined,
+  };
   const failure = outcome?.failure
-    ? { ...outcome.failure, hint: hintFor(outcome.failure, settings, server?.port ?? 25, outcome.authOffered, outcome.tls !== null) }
-    : route.problem ? { ...route.problem, reply: null, hint: route.problem.kind === 'network' ? 'check --resolver and the network' : null } : null;
+    ? { ...outcome.failure, hint: hintFor(outcome.failure, context) }
+    : route.problem ? { ...route.problem, reply: null, command: null, hint: route.problem.kind === 'network' ? 'check --resolver and the network' : null } : null;
+  const rejected = (outcome?.rejected ?? []).map((r) => ({
+    ...r,
+    hint: hintFor({ kind: 'rejected', code: 'EENVELOPE', message: '', reply: r.reply, command: 'RCPT TO' }, context),
+  }));
   return {
     via: route.via,
     domain: route.domain,
@@ -99,7 +120,7 @@ function report(route: Route, outcome: SessionOutcome | null, attempts: number, 
     tls: outcome?.tls ?? null,
     authenticated: outcome?.authenticated ?? false,
     accepted: outcome?.accepted ?? [],
-    rejected: outcome?.rejected ?? [],
+    rejected,
     reply: outcome?.reply ?? null,
     queueId: queueIdFrom(outcome?.reply ?? null),
     replyVerdicts: outcome?.reply ? parseReplyVerdicts(outcome.reply) : null,
@@ -130,7 +151,8 @@ async function deliverRoute(route: Route, envelope: { from: string; to: string[]
   return report(route, outcome, attempts, server, log, settings.session, started);
 }
 
-function exitCodeOf(deliveries: DeliveryReport[]): 0 | 1 | 3 {
+function exitCodeOf(deliveries: DeliveryReport[]): SendExitCode {
+  if (deliveries.some((d) => d.failure?.kind === 'stopped')) return 2;
   if (deliveries.some((d) => d.failure?.kind === 'rejected' || d.rejected.length > 0)) return 1;
   if (deliveries.some((d) => d.failure)) return 3;
   return 0;
@@ -177,11 +199,11 @@ export async function runSend(settings: SendSettings, env: AuditEnv): Promise<{ 
     }
     loopback = { host: server.host, port: server.port, arrivals: arrivals.map((a) => verdictRecord(a.message, a.files)) };
   } else if (settings.server) {
-    const route = await routeToServer(settings.server.host, settings.server.port, settings.to, env.resolver);
+    const route = await routeToServer(settings.server.host, settings.server.port, settings.to, env.resolver, env.dialer);
     deliveries.push(await deliverRoute(route, envelope, message, settings, env, newLog()));
   } else {
     for (const [domain, recipients] of groupByDomain(settings.to)) {
-      const route = await routeByMx(domain, settings.mxPort, recipients, env.resolver);
+      const route = await routeByMx(domain, settings.mxPort, recipients, env.resolver, env.dialer);
       deliveries.push(await deliverRoute(route, { from: settings.mailFrom, to: recipients }, message, settings, env, newLog()));
     }
   }

@@ -35,7 +35,8 @@ test('send --loopback --dkim-key ... --from ... --to ...: pass verdicts end to e
   assert.deepEqual(times, [...times].sort((a, b) => a - b), 'times never go backwards');
   assert.match(out, /^\+\d+ms +C: STARTTLS$/m);
   assert.match(out, /^\+\d+ms +\* {2}TLS established: TLSv1\.3 /m);
-  assert.match(out, /^\+\d+ms +C: MAIL FROM:<joe@send\.example>$/m);
+  // RFC 1870: the size is declared, since the server announced SIZE
+  assert.match(out, /^\+\d+ms +C: MAIL FROM:<joe@send\.example> SIZE=\d+$/m);
   assert.match(out, /^\+\d+ms +S: 250 2\.0\.0 \S+ spf=pass dkim=pass dmarc=pass$/m);
   // TLS, certificate, reply, queue id, time
   assert.match(out, /^tls +TLSv1\.3 \S+ \(STARTTLS\)$/m);

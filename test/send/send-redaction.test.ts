@@ -1,7 +1,8 @@
 // The transcript never carries AUTH credentials (RFC 4954 section 4): neither the password nor
 // any base64 form a client sends it in, for AUTH PLAIN and AUTH LOGIN, in table and JSON output.
 // The sessions really authenticate (235, and the server saw the user), so a send that silently
-// skipped AUTH could not pass.
+// skipped AUTH could not pass. The --tls none sessions need --allow-plaintext-auth (a test rig:
+// the loopback server on this machine); plaintext-auth.test.ts covers the rule itself.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { FixtureDnsServer } from '../../src/testnet/dns-server.ts';
@@ -34,7 +35,8 @@ for (const [method, tls] of [['plain', 'starttls'], ['login', 'starttls'], ['pla
   test(`AUTH ${method.toUpperCase()} (--tls ${tls}): authenticated, and no form of the password in the output`, async () => {
     for (const format of ['table', 'json']) {
       const r = await runBin(
-        ['send', '--loopback', '--resolver', dns.address, '--from', 'joe@send.example', '--to', 'carol@send.example', '--auth', USER, '--auth-method', method, '--tls', tls, '--format', format],
+        ['send', '--loopback', '--resolver', dns.address, '--from', 'joe@send.example', '--to', 'carol@send.example', '--auth', USER, '--auth-method', method, '--tls', tls, '--format', format,
+          ...(tls === 'none' ? ['--allow-plaintext-auth'] : [])],
         { env: { SMTP_AUDIT_PASSWORD: SECRET } },
       );
       assert.equal(r.code, 0, r.stdout + r.stderr);

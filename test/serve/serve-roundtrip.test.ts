@@ -195,14 +195,14 @@ test('--cert/--key: the server presents that certificate', async () => {
   }
 });
 
-test('--no-auth: AUTH is not offered, and a sender that needs it is told so (exit 1)', async () => {
+test('--no-auth: AUTH is not offered, and a sender that needs it is told so (send stops before AUTH, exit 2)', async () => {
   const serve = await startServe(['--resolver', dns.address, '--no-auth']);
   try {
     const r = await sendTo(serve.port, ['--from', 'joe@send.example', '--auth', 'joe', '--format', 'json'], { SMTP_AUDIT_PASSWORD: 'x' });
-    assert.equal(r.code, 1, r.stdout);
+    assert.equal(r.code, 2, r.stdout);
     const delivery = JSON.parse(r.stdout).deliveries[0];
     assert.equal(delivery.transcript.some((l: { text: string }) => /^250[ -]AUTH\b/.test(l.text)), false);
-    assert.equal(delivery.failure.code, 'EAUTH');
+    assert.equal(delivery.failure.code, 'ENOAUTH');
     assert.match(delivery.failure.hint, /does not offer AUTH/);
     assert.equal(messageEvents(serve.events()).length, 0);
   } finally {

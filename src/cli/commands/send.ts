@@ -1,17 +1,20 @@
 // `smtp-audit send`: one test message with a timed, annotated transcript. Flags are checked
 // here, before any connection, so a usage problem is one line and exit 2.
+//
+// Only commander and option parsing are imported up front: the sending machinery (nodemailer,
+// mailauth, the resolver, the loopback server) is imported when the command runs, so that
+// `smtp-audit --version` or another command's start-up does not pay for it.
 import { accessSync, constants, readFileSync, statSync } from 'node:fs';
 import net from 'node:net';
 import { domainToASCII } from 'node:url';
 import { Command } from 'commander';
-import { createAuditEnv } from '../../core/env.ts';
 import { parseConnectTo } from '../../net/dial.ts';
 import { parseResolverSpec } from '../../net/dns/servers.ts';
+import { CaFileError, readCaFile } from '../../send/ca-file.ts';
 import { firstAddress, headerFields } from '../../send/compose.ts';
 import { DkimKeyError, loadDkimKey, type DkimKey } from '../../send/dkim-keys.ts';
 import { PasswordUnavailable, passwordFromEnv, promptPassword } from '../../send/password-prompt.ts';
-import { renderSendText } from '../../send/render-send.ts';
-import { runSend, type SendSettings } from '../../send/run-send.ts';
+import type { SendSettings } from '../../send/run-send.ts';
 import type { TlsMode } from '../../send/smtp-delivery.ts';
 import { prepareStoreFolder } from '../../serve/message-store.ts';
 import type { RunIo } from '../run-audits.ts';
@@ -26,8 +29,10 @@ export interface RawSendFlags {
   tls?: string;
   requireTls?: boolean;
   verifyCert?: boolean;
+  caFile?: string[];
   auth?: string;
   authMethod?: string;
+  allowPlaintextAuth?: boolean;
   helo?: string;
   subject?: string;
   body?: string;
@@ -103,6 +108,19 @@ export function parseSendFlags(flags: RawSendFlags): { settings: Omit<SendSettin
   const authMethod = flags.authMethod ? flags.authMethod.toUpperCase() : null;
   if (authMethod !== null && authMethod !== 'PLAIN' && authMethod !== 'LOGIN') throw new UsageError(`--auth-method must be plain or login, not "${flags.authMethod}"`);
   if (authMethod && !flags.auth) throw new UsageError('--auth-method needs --auth <user>');
+  if (flags.allowPlaintextAuth && !flags.auth) throw new UsageError('--allow-plaintext-auth only applies with --auth <user>');
+  // RFC 4616 section 4, RFC 8314 section 3: a password goes over TLS (see src/send/auth-policy.ts)
+  if (flags.auth && tls === 'none' && !flags.allowPlaintextAuth) {
+    throw new UsageError('--auth with --tls none would send the password unencrypted: use --tls starttls or implicit (add --allow-plaintext-auth only for a test rig)');
+  }
+  const caCertificates = (flags.caFile ?? []).map((file) => {
+    try {
+      return readCaFile(file);
+    } catch (error) {
+      if (error instanceof CaFileError) throw new UsageError(error.message);
+      throw error;
+    }
+  });
   const helo = flags.helo?.trim();
   if (helo !== undefined && !/^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?$|^\[[0-9a-fA-F:.]+\]$|^\[IPv6:[0-9a-fA-F:.]+\]$/.test(helo)) {
     throw new UsageError(`--helo "${flags.helo}" is not a host name or address literal`);
@@ -178,7 +196,10 @@ export function parseSendFlags(flags: RawSendFlags): { settings: Omit<SendSettin
       server,
       mxPort: 25,
       loopback: loopback ? { clientIp: flags.clientIp ?? null, dir: flags.dir ?? null, serverName: flags.name ?? 'smtp-audit.loopback' } : null,
-      session: { tls, requireTls: flags.requireTls === true, verifyCert: flags.verifyCert === true, helo: helo ?? null, timeoutMs: Number(timeoutText) },
+      session: {
+        tls, requireTls: flags.requireTls === true, verifyCert: flags.verifyCert === true, caCertificates,
+        allowPlaintextAuth: flags.allowPlaintextAuth === true, helo: helo ?? null, timeoutMs: Number(timeoutText),
+      },
       dkimKeys,
     },
     auth: flags.auth ? { user: flags.auth, method: authMethod as 'PLAIN' | 'LOGIN' | null } : null,
@@ -200,8 +221,10 @@ export function sendCommand(io: RunIo, setExit: (code: number) => void): Command
     .option('--tls <mode>', 'starttls (use it when offered), implicit (TLS from the first byte) or none', 'starttls')
     .option('--require-tls', 'fail unless the session is encrypted')
     .option('--verify-cert', 'refuse a certificate that is not trusted or does not cover the host name')
-    .option('--auth <user>', 'log in as <user>; the password comes from SMTP_AUDIT_PASSWORD, or is asked for on the terminal')
-    .option('--auth-method <plain|login>', 'AUTH mechanism (default: the first the server offers)')
+    .option('--ca-file <pem>', 'also trust the CA certificates in this PEM file when verifying the server (repeatable)', collect)
+    .option('--auth <user>', 'log in as <user>, only over TLS and only when the server offers AUTH; the password comes from SMTP_AUDIT_PASSWORD, or is asked for on the terminal')
+    .option('--auth-method <plain|login>', 'AUTH mechanism (default: the first the server offers of PLAIN, LOGIN, CRAM-MD5)')
+    .option('--allow-plaintext-auth', 'with --auth: allow logging in over an unencrypted session (test rigs only)')
     .option('--helo <name>', 'the name to announce in EHLO')
     .option('--subject <text>', 'Subject (default: "smtp-audit test message <time>")')
     .option('--body <text>', 'plain-text body')
@@ -220,11 +243,14 @@ export function sendCommand(io: RunIo, setExit: (code: number) => void): Command
     .option('--verbose', 'log every DNS query to stderr')
     .addHelpText('after', `
 Exit codes: 0 every recipient accepted (with --loopback: and DMARC and every DKIM signature
-passed on arrival), 1 the server refused the message or a recipient, 2 usage error, 3 network
-error (no connection, TLS failure, timeout).
+passed on arrival), 1 the server refused the message or a recipient (also when it then closed
+the connection), 2 usage error, or send stopped before AUTH rather than send the password
+(no TLS, or AUTH not offered), 3 network error (no connection, TLS failure, timeout).
 
-The transcript never shows AUTH credentials: the AUTH initial response and every answer to a
-334 challenge are replaced with <redacted>.
+--auth sends the password only over TLS and only when the server's EHLO offers AUTH; otherwise
+send stops before AUTH (exit 2) and the password never goes on the wire. The transcript never
+shows AUTH credentials: the AUTH initial response and every answer to a 334 challenge are
+replaced with <redacted>.
 
 Examples:
   smtp-audit send --loopback --from me@example.com --dkim-key key.pem --dkim-selector s1
@@ -233,7 +259,10 @@ Examples:
       deliver straight to example.org's MX on port 25
   SMTP_AUDIT_PASSWORD=... smtp-audit send --server smtp.example.com:587 --auth me@example.com \\
       --from me@example.com --to you@example.org --require-tls
-  smtp-audit send --server 127.0.0.1:2525 --eml saved.eml --to you@example.org --format json`)
+  smtp-audit send --server 127.0.0.1:2525 --eml saved.eml --to you@example.org --format json
+  smtp-audit send --server relay.corp.example:587 --ca-file corp-ca.pem --verify-cert \\
+      --connect-to relay.corp.example:587=192.0.2.25:587 --from me@corp.example --to you@example.org
+      trust a private CA; the mapped name needs no DNS`)
     .action(async (flags: RawSendFlags) => {
       const parsed = parseSendFlags(flags);
       let auth: SendSettings['session']['auth'] = null;
@@ -250,6 +279,9 @@ Examples:
         auth = { user: parsed.auth.user, password, method: parsed.auth.method };
       }
       const debug = parsed.verbose ? (line: string) => io.stderr.write(`${line}\n`) : undefined;
+      const [{ createAuditEnv }, { runSend }, { renderSendText }] = await Promise.all([
+        import('../../core/env.ts'), import('../../send/run-send.ts'), import('../../send/render-send.ts'),
+      ]);
       const env = createAuditEnv({ resolvers: parsed.resolvers, connectTo: parsed.connectTo, debug, dnsTimeoutMs: Math.min(5000, parsed.settings.session.timeoutMs) });
       const settings: SendSettings = { ...parsed.settings, session: { ...parsed.settings.session, auth } };
       const { report, arrivals } = await runSend(settings, env);
