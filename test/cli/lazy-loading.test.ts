@@ -37,8 +37,8 @@ test('--version and --help load commander and nothing else', async () => {
   }
 });
 
-test('--help of serve and inspect loads commander only: their libraries load when they run', async () => {
-  for (const args of [['serve', '--help'], ['inspect', '--help']]) {
+test('--help of send, serve and inspect loads commander only: their libraries load when they run', async () => {
+  for (const args of [['send', '--help'], ['serve', '--help'], ['inspect', '--help']]) {
     const { packages, code } = await packagesLoaded(args);
     assert.equal(code, 0);
     assert.deepEqual([...packages].sort(), ['commander'], `${args.join(' ')} loaded ${[...packages].join(', ')}`);

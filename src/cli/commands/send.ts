@@ -253,15 +253,20 @@ shows AUTH credentials: the AUTH initial response and every answer to a 334 chal
 replaced with <redacted>.
 
 Examples:
-  smtp-audit send --loopback --from me@example.com --dkim-key key.pem --dkim-selector s1
-      sign with a key you have not published yet and see SPF, DKIM and DMARC as a receiver would
+  smtp-audit send --loopback --from me@example.com \\
+      --dkim-key key.pem --dkim-selector s1
+      sign with a key you have not published yet and see SPF, DKIM and
+      DMARC as a receiver would
   smtp-audit send --from me@example.com --to you@example.org
       deliver straight to example.org's MX on port 25
-  SMTP_AUDIT_PASSWORD=... smtp-audit send --server smtp.example.com:587 --auth me@example.com \\
-      --from me@example.com --to you@example.org --require-tls
-  smtp-audit send --server 127.0.0.1:2525 --eml saved.eml --to you@example.org --format json
-  smtp-audit send --server relay.corp.example:587 --ca-file corp-ca.pem --verify-cert \\
-      --connect-to relay.corp.example:587=192.0.2.25:587 --from me@corp.example --to you@example.org
+  SMTP_AUDIT_PASSWORD=... smtp-audit send --server smtp.example.com:587 \\
+      --auth me@example.com --from me@example.com --to you@example.org \\
+      --require-tls
+  smtp-audit send --server 127.0.0.1:2525 --eml saved.eml \\
+      --to you@example.org --format json
+  smtp-audit send --server relay.corp.example:587 --ca-file corp-ca.pem \\
+      --verify-cert --connect-to relay.corp.example:587=192.0.2.25:587 \\
+      --from me@corp.example --to you@example.org
       trust a private CA; the mapped name needs no DNS`)
     .action(async (flags: RawSendFlags) => {
       const parsed = parseSendFlags(flags);
