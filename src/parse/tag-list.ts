@@ -115,8 +115,9 @@ export function splitTagList(text: string, options: TagListOptions = {}): TagLis
     if (trimWhitespace(segment).text === '') {
       // RFC 6376 3.2 allows one trailing ";" (the last, empty segment) and nothing else empty.
       if (!isLast) {
+        const consequence = emptySeverity === 'fail' ? ', which the record\'s grammar does not allow, so the record is invalid' : '';
         issues.push(makeIssue('tag-empty', emptySeverity,
-          `The tag list has an empty entry (";" with no tag=value before it) at offset ${segmentOffset + segment.length}.`));
+          `The tag list has an empty entry (";" with no tag=value before it) at offset ${segmentOffset + segment.length}${consequence}.`));
       }
       return;
     }
