@@ -8,6 +8,7 @@ import { FAIL_ON_VALUES, type FailOn } from '../core/exit-code.ts';
 import type { FactSlots } from '../core/facts.ts';
 import { selectChecks, SelectionError, splitList } from '../core/selection.ts';
 import { loadShippedBlocklists, parseDnsblOption } from '../dnsbl/dnsbl-list.ts';
+import { classifyAddress } from '../net/address-class.ts';
 import { parseConnectTo } from '../net/dial.ts';
 import { defaultEhloName } from '../probe/ehlo-name.ts';
 import { DEFAULT_RELAY_FROM, DEFAULT_RELAY_TO, isPlainAddress } from '../probe/relay-forms.ts';
@@ -132,6 +133,21 @@ function readCaFile(file: string): string {
   return text;
 }
 
+/**
+ * Why an --ip value cannot be a sending address, or null. It must be an IP address (an IPv6 zone
+ * index means nothing to SPF or a blocklist), and one a TCP connection can come from: not
+ * multicast, broadcast or unspecified (IANA special-purpose registries, src/net/address-class.ts).
+ * Private and documentation addresses are accepted: SPF is evaluated for them all the same.
+ */
+function ipOptionProblem(ip: string): string | null {
+  const zone = ip.indexOf('%');
+  if (zone !== -1 && net.isIPv6(ip)) return `--ip "${ip}" has a zone index ("${ip.slice(zone)}"); give the address alone`;
+  const cls = classifyAddress(ip);
+  if (cls === null) return `--ip "${ip}" is not an IP address`;
+  if (cls.scope === 'non-unicast') return `--ip ${ip} is ${cls.description}, which cannot be the source of an SMTP connection`;
+  return null;
+}
+
 export function parseAuditFlags(flags: RawAuditFlags): AuditSettings {
   const specs = flags.format === undefined ? [] : Array.isArray(flags.format) ? flags.format : [flags.format];
   let outputs: OutputSpec[];
@@ -166,7 +182,10 @@ export function parseAuditFlags(flags: RawAuditFlags): AuditSettings {
     try { parseConnectTo(spec); } catch (error) { throw new UsageError((error as Error).message); }
   }
   const ips = flags.ip ?? [];
-  for (const ip of ips) if (!net.isIP(ip)) throw new UsageError(`--ip "${ip}" is not an IP address`);
+  for (const ip of ips) {
+    const problem = ipOptionProblem(ip);
+    if (problem) throw new UsageError(problem);
+  }
   const dnsbls = flags.dnsbl ?? [];
   const shippedDnsbls = dnsbls.length > 0 ? loadShippedBlocklists() : [];
   for (const spec of dnsbls) {

@@ -13,7 +13,6 @@
 // Nothing is judged here: a refusal or a rewritten answer is recorded as what it is.
 import net from 'node:net';
 import { getDomain } from 'tldts';
-import { unroutableReason } from '../checks/mx/targets.ts';
 import { defineCollector } from '../core/collector.ts';
 import type { AuditOptions } from '../core/context.ts';
 import { describeLookupError } from '../core/facts.ts';
@@ -23,6 +22,7 @@ import { listInfo } from '../dnsbl/dnsbl-facts.ts';
 import { isDefaultEnabled, loadShippedBlocklists, parseDnsblOption, type DnsblList } from '../dnsbl/dnsbl-list.ts';
 import { checkTestPoints, notApplicableAnswer, notQueriedAnswer, queryList, type DnsblQueryContext } from '../dnsbl/query-dnsbl.ts';
 import { zoneLimiterFor } from '../dnsbl/zone-limiter.ts';
+import { classifyAddress, unmappedAddress } from '../net/address-class.ts';
 import type { MxFacts } from './mx.ts';
 import { mxAddresses } from './mx.ts';
 import { expandIpv6 } from './ptr.ts';
@@ -64,18 +64,34 @@ export function selectBlocklists(options: Pick<AuditOptions, 'dnsbls' | 'default
 
 const addressKey = (address: string): string => (net.isIPv6(address) ? expandIpv6(address) : address);
 
+/**
+ * Why no blocklist is asked about this address, or null. A blocklist answer is about one host on
+ * the Internet, so addresses that name a different machine in every network (private, loopback,
+ * link-local, shared CGN, ULA, benchmarking: scope "local", IANA special-purpose registries) and
+ * addresses of no single host (multicast, broadcast, unspecified) are not looked up; asking
+ * would leak internal addressing for an answer that says nothing about this server. Addresses
+ * that are unique though unrouted (documentation, reserved) are looked up like any other.
+ */
+function notLookedUpReason(address: string): string | null {
+  const cls = classifyAddress(address);
+  if (cls === null) return `${address} is not an IP address`;
+  if (cls.scope !== 'local' && cls.scope !== 'non-unicast') return null;
+  return `${address} is ${cls.description}: blocklists list public addresses only`;
+}
+
 interface IpSubjects extends Pick<DnsblFacts, 'mxKind' | 'mxError' | 'mxUnresolved'> { subjects: DnsblSubjectFact[] }
 
 async function ipSubjects(target: AuditTarget, options: AuditOptions, need: () => Promise<MxFacts>): Promise<IpSubjects> {
   const byAddress = new Map<string, DnsblSubjectFact>();
-  const add = (address: string, source: DnsblSubjectSource, hosts: readonly string[] = []) => {
+  const add = (written: string, source: DnsblSubjectSource, hosts: readonly string[] = []) => {
+    // RFC 4291 2.5.5.2: an IPv4-mapped IPv6 address is that IPv4 address, and is looked up as one.
+    const address = unmappedAddress(written);
     const key = addressKey(address);
     let subject = byAddress.get(key);
     if (!subject) {
-      const unroutable = unroutableReason(address);
       subject = {
         kind: 'ip', subject: address, family: net.isIPv6(address) ? 6 : 4, sources: [], hosts: [],
-        notApplicable: unroutable ? `${address} is ${unroutable === 'loopback' ? 'a loopback address' : `on ${unroutable}`}: blocklists list public addresses only` : null,
+        notApplicable: notLookedUpReason(address),
       };
       byAddress.set(key, subject);
     }

@@ -100,7 +100,10 @@ function decodeRsaKey(der: Buffer): { key: KeyObject; format: DkimKeyFormat } | 
 }
 
 export function parseDkimKey(txt: string): DkimKeyRecord {
-  const list = splitTagList(txt);
+  // RFC 6376 3.2 tag-list = tag-spec *( ";" tag-spec ) [ ";" ]: an empty entry breaks it like a
+  // malformed one, and 6.1.2 makes a verifier ignore a key record that does not adhere to the
+  // format (PERMFAIL, key syntax error).
+  const list = splitTagList(txt, { emptySeverity: 'fail' });
   const { tags } = list;
   const issues: ParseIssue[] = [...list.issues];
   const has = (key: string): boolean => Object.hasOwn(tags, key);

@@ -184,17 +184,27 @@ export function parseReportUri(raw: string, options: { sizeSuffix: boolean }): R
   return result;
 }
 
+// RFC 9989 4.8 (and RFC 7489 6.4): dmarc-record = dmarc-version ..., so the record starts with
+// the "v" itself: "v" equals %s"DMARC1", equals = *WSP "=" *WSP. Nothing may precede it, not even
+// whitespace (the DKIM tag-spec's leading [FWS] is not part of DMARC's own grammar).
+const TAG_LIST_OPTIONS = {
+  caseInsensitiveNames: true,
+  // RFC 9989 4.8: "Syntax errors in the remainder of the record MUST be discarded in favor of
+  // default values (if any) or ignored outright": a junk entry does not invalidate the record.
+  malformedSeverity: 'warn',
+} as const;
+
 /** RFC 7489 6.6.3 step 5 / RFC 9989 4.10 step 2: records that do not start with v=DMARC1 are discarded. */
 export function isDmarcRecord(txt: string): boolean {
-  const list = splitTagList(txt, { caseInsensitiveNames: true });
-  const first = leadingSpec(txt, list);
-  return first !== null && first.key === 'v' && first.value === 'DMARC1';
+  const list = splitTagList(txt, TAG_LIST_OPTIONS);
+  const first = list.specs[0];
+  return first !== undefined && first.offset === 0 && first.key === 'v' && first.value === 'DMARC1';
 }
 
 export function parseDmarc(txt: string): DmarcRecord {
   // RFC 7489 6.4 writes tag names as ABNF quoted strings, which RFC 5234 2.3 makes
   // case-insensitive; RFC 9989 4.8 does the same. Names are looked up lower-cased.
-  const list: TagList = splitTagList(txt, { caseInsensitiveNames: true });
+  const list: TagList = splitTagList(txt, TAG_LIST_OPTIONS);
   const { tags } = list;
   const issues: ParseIssue[] = [...list.issues];
   const has = (key: string): boolean => Object.hasOwn(tags, key);
@@ -209,11 +219,15 @@ export function parseDmarc(txt: string): DmarcRecord {
   // case matters; RFC 9989 4.7 says "case sensitive" outright), and MUST be the first tag;
   // otherwise the entire record MUST be ignored.
   const first = leadingSpec(txt, list);
-  if (first !== null && first.key === 'v') {
+  if (first !== null && first.key === 'v' && first.offset > 0) {
+    issues.push(makeIssue('dmarc-leading-whitespace', 'fail',
+      `The record starts with whitespace before v=${show(first.value)}, but it must start with "v=DMARC1" itself (RFC 9989 4.8), so receivers discard it.`, 'v'));
+  } else if (first !== null && first.key === 'v') {
     if (first.value === 'DMARC1') {
       record.isDmarc = true;
     } else {
-      const hint = first.value.toUpperCase() === 'DMARC1' ? ' (the version is case-sensitive)' : '';
+      const hint = first.value.toUpperCase() === 'DMARC1' ? ' (the version is case-sensitive)'
+        : /^DMARC1[ \t]/.test(first.value) ? ' (a ";" is missing after DMARC1)' : '';
       issues.push(makeIssue('dmarc-version-invalid', 'fail',
         `v=${show(first.value)} is not exactly "DMARC1"${hint}, so receivers ignore the whole record.`, 'v'));
     }
@@ -265,18 +279,19 @@ export function parseDmarc(txt: string): DmarcRecord {
       record[key] = value as DmarcPolicy;
       return 'valid';
     }
-    issues.push(makeIssue(`dmarc-${key}-invalid`, 'fail',
+    // Not the verdict by itself: RFC 9989 4.10.1 decides below whether the record still applies.
+    issues.push(makeIssue(`dmarc-${key}-invalid`, 'warn',
       `${key}=${show(tags[key]!)} is not one of none, quarantine or reject.`, key));
     return 'invalid';
   };
   const pState = readPolicy('p');
   const spState = readPolicy('sp');
   const npState = readPolicy('np');
-  if (pState === 'absent') {
-    // RFC 7489 6.3: p is REQUIRED for policy records. RFC 9989 4.7 makes it RECOMMENDED and
-    // reads a record without p as p=none.
-    issues.push(makeIssue('dmarc-p-missing', 'fail',
-      'The record has no p= tag, which RFC 7489 requires (RFC 9989 receivers read its absence as p=none).', 'p'));
+  if (pState === 'absent' && record.isDmarc) {
+    // RFC 7489 6.3: p is REQUIRED for policy records. RFC 9989 4.7 makes it RECOMMENDED; what a
+    // record without it means is decided below (RFC 9989 4.10.1).
+    issues.push(makeIssue('dmarc-p-missing', 'warn',
+      'The record has no p= tag, which RFC 9989 4.7 recommends and RFC 7489 6.3 requires.', 'p'));
   }
 
   // RFC 7489 6.3 pct: integer 0-100 (ABNF 1*3DIGIT).
@@ -335,9 +350,11 @@ export function parseDmarc(txt: string): DmarcRecord {
         `fo=${show(tags.fo!)} contains ${bad.map(show).join(', ')}, which is not one of 0, 1, d or s, so receivers use the default fo=0.`, 'fo'));
     } else {
       record.fo = items;
+      // RFC 9989 4.8 dmarc-fo matches neither, so RFC 9989 receivers discard the value for the
+      // default fo=0 (4.8); RFC 7489 6.4 accepted both.
       if (new Set(items).size !== items.length || (items.includes('0') && items.includes('1'))) {
-        issues.push(makeIssue('dmarc-fo-redundant', 'info',
-          `fo=${show(tags.fo!)} repeats a value or combines 0 with 1, which RFC 9989 does not allow.`, 'fo'));
+        issues.push(makeIssue('dmarc-fo-redundant', 'warn',
+          `fo=${show(tags.fo!)} repeats a value or combines 0 with 1, which RFC 9989 4.8 does not allow, so RFC 9989 receivers use the default fo=0.`, 'fo'));
       }
     }
     // RFC 7489 6.3: fo's content MUST be ignored if a ruf tag is not also specified.
@@ -376,7 +393,8 @@ export function parseDmarc(txt: string): DmarcRecord {
       const uri = parseReportUri(item, { sizeSuffix: true });
       record[key].push(uri);
       if (!uri.valid) {
-        issues.push(makeIssue('dmarc-uri-invalid', 'fail', `In ${key}=, ${uri.error!}`, key));
+        // RFC 9989 4.8: a syntax error outside v is ignored; the rest of the record still applies.
+        issues.push(makeIssue('dmarc-uri-invalid', 'warn', `In ${key}=, ${uri.error!} Receivers ignore it.`, key));
         continue;
       }
       if (uri.scheme !== 'mailto') {
@@ -390,9 +408,10 @@ export function parseDmarc(txt: string): DmarcRecord {
     }
   }
 
-  // RFC 7489 6.6.3 step 7 (RFC 9989 4.10.1 adds np): a record without a valid p, or with an
-  // invalid sp (or np), is read as p=none when rua has at least one valid URI; otherwise the
-  // receiver applies no DMARC processing at all.
+  // RFC 9989 4.10.1 (RFC 7489 6.6.3 step 6, without np): a record without a valid p, or with an
+  // invalid sp or np, is read as p=none when rua has at least one syntactically valid URI, which
+  // is a warning; otherwise the receiver applies no DMARC processing at all: the record is as
+  // good as discarded, the one failing outcome here besides a wrong "v" and a repeated tag.
   if (record.isDmarc && (pState !== 'valid' || spState === 'invalid' || npState === 'invalid')) {
     const what = [
       pState === 'absent' ? 'has no p= tag' : pState === 'invalid' ? `has an invalid p=${show(tags.p!)}` : null,

@@ -54,8 +54,11 @@ export function isMtaStsTxtRecord(txt: string): boolean {
 }
 
 export function parseMtaStsTxt(txt: string): MtaStsTxtRecord {
-  // RFC 8461 3.1 gives no rule for repeated fields; the tag-list splitter reports them.
-  const list = splitTagList(txt, { namePattern: FIELD_NAME, duplicateSeverity: 'warn' });
+  // RFC 8461 3.1 gives no rule for repeated fields; the tag-list splitter reports them. An
+  // empty field (";;") breaks the grammar: "If ... the resulting record is syntactically
+  // invalid, senders MUST assume the recipient domain does not have an available MTA-STS
+  // Policy", so every grammar error here is a fail.
+  const list = splitTagList(txt, { namePattern: FIELD_NAME, duplicateSeverity: 'warn', emptySeverity: 'fail' });
   const { tags } = list;
   const issues: ParseIssue[] = [...list.issues];
   const has = (key: string): boolean => Object.hasOwn(tags, key);
@@ -79,6 +82,13 @@ export function parseMtaStsTxt(txt: string): MtaStsTxtRecord {
     // The id field is required anyway; this only notes the missing ";" the discovery filter needs.
     issues.push(makeIssue('mta-sts-version-unterminated', 'fail',
       `The record ${show(txt)} does not begin with "v=STSv1;", so senders discard it.`, 'v'));
+  }
+
+  // RFC 8461 3.1: whitespace is allowed only around ";" (sts-field-delim = *WSP ";" *WSP), so
+  // the record cannot end in whitespace unless a final ";" comes before it.
+  if (/[ \t]$/.test(txt) && !/;[ \t]*$/.test(txt)) {
+    issues.push(makeIssue('mta-sts-trailing-whitespace', 'fail',
+      `The record ${show(txt)} ends in whitespace, which the record grammar allows only after a ";", so strict senders discard it.`));
   }
 
   // RFC 8461 3.1 ABNF: "v=STSv1", "id=" and ext-name "=" ext-value have no whitespace around "=".
@@ -137,8 +147,10 @@ export function parseMtaStsPolicy(body: string): MtaStsPolicy {
         `Line ${lineNo} ${show(line)} contains a carriage return that is not part of a CRLF line end.`));
     }
     if (/^[ \t]*$/.test(line)) {
-      // The grammar has no empty lines; most parsers skip them.
-      issues.push(makeIssue('mta-sts-policy-blank-line', 'info', `Line ${lineNo} is blank, which the policy grammar does not provide for.`));
+      // RFC 8461 3.2 sts-policy-record has no empty lines; most senders skip them, a strict
+      // parser of the grammar does not.
+      issues.push(makeIssue('mta-sts-policy-blank-line', 'warn',
+        `Line ${lineNo} is blank, which the policy grammar does not provide for; most senders skip it, strict ones reject the policy.`));
       return;
     }
     const colon = line.indexOf(':');
@@ -150,10 +162,11 @@ export function parseMtaStsPolicy(body: string): MtaStsPolicy {
     const rawKey = line.slice(0, colon);
     const key = rawKey.trim();
     // RFC 8461 3.2: sts-policy-field-delim = ":" *WSP, and trailing *WSP after the value;
-    // nothing allows whitespace before the key or before the colon.
+    // nothing allows whitespace before the key or before the colon, so the line is no field at
+    // all to a parser of the grammar (the field it was meant to be is then missing).
     if (key !== rawKey) {
-      issues.push(makeIssue('mta-sts-policy-whitespace', 'warn',
-        `Line ${lineNo} ${show(line)} has whitespace before the key or before the ":", which the policy grammar does not allow.`, key));
+      issues.push(makeIssue('mta-sts-policy-whitespace', 'fail',
+        `Line ${lineNo} ${show(line)} has whitespace before the key or before the ":", which the policy grammar does not allow, so strict senders do not read this field.`, key));
     }
     if (!FIELD_NAME.test(key)) {
       issues.push(makeIssue('mta-sts-policy-key-invalid', 'fail',
@@ -191,9 +204,11 @@ export function parseMtaStsPolicy(body: string): MtaStsPolicy {
         // RFC 8461 3.2: 1*10(DIGIT), a non-negative integer of seconds with a maximum of 31557600.
         if (/^[0-9]{1,10}$/.test(value)) {
           policy.maxAge = Number(value);
+          // RFC 8461 3.2 defines max_age with a "maximum value of 31557600"; a larger value is
+          // not a valid max_age, and a policy without a valid max_age is invalid.
           if (policy.maxAge > MTA_STS_MAX_AGE_LIMIT) {
-            issues.push(makeIssue('mta-sts-policy-max-age-too-large', 'warn',
-              `max_age: ${value} exceeds the maximum of ${MTA_STS_MAX_AGE_LIMIT} seconds, so senders may cap or reject it.`, key));
+            issues.push(makeIssue('mta-sts-policy-max-age-too-large', 'fail',
+              `max_age: ${value} exceeds the maximum of ${MTA_STS_MAX_AGE_LIMIT} seconds (one year) that RFC 8461 allows, so senders that check it treat the policy as invalid.`, key));
           }
         } else {
           issues.push(makeIssue('mta-sts-policy-max-age-invalid', 'fail',
@@ -211,10 +226,17 @@ export function parseMtaStsPolicy(body: string): MtaStsPolicy {
         }
         break;
       default:
-        // RFC 8461 3.2: unknown fields SHOULD be ignored.
+        // RFC 8461 3.2: unknown fields SHALL be ignored, but only in a syntactically valid policy:
+        // sts-policy-ext-value = sts-policy-vchar [*(%x20 / sts-policy-vchar) sts-policy-vchar],
+        // visible ASCII or UTF-8, no control characters, at least one character.
         policy.extensions[key] = value;
-        issues.push(makeIssue('mta-sts-policy-field-unknown', 'info',
-          `The field ${key}: ${show(value)} is not defined by RFC 8461, so senders ignore it.`, key));
+        if (value === '' || /[\x00-\x1f\x7f]/.test(value)) {
+          issues.push(makeIssue('mta-sts-policy-extension-invalid', 'fail',
+            `The field ${key}: ${show(value)} has ${value === '' ? 'an empty value' : 'a control character in its value'}, which the policy grammar does not allow, so the policy is invalid.`, key));
+        } else {
+          issues.push(makeIssue('mta-sts-policy-field-unknown', 'info',
+            `The field ${key}: ${show(value)} is not defined by RFC 8461, so senders ignore it.`, key));
+        }
     }
   });
 

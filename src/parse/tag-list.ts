@@ -49,6 +49,17 @@ export interface TagListOptions {
   namePattern?: RegExp;
   /** RFC 6376 3.2 makes a tag-list with a repeated tag invalid as a whole, hence 'fail' by default. */
   duplicateSeverity?: Severity;
+  /**
+   * An entry that is not a tag-spec at all (no "=", no name, an invalid name): 'fail' by default,
+   * as a tag-list with one is invalid (RFC 6376 3.2). DMARC lowers it: RFC 9989 4.8 ignores
+   * syntax errors in the rest of the record.
+   */
+  malformedSeverity?: Severity;
+  /**
+   * An empty entry (";;"): 'warn' by default. Grammars whose records a syntax error discards
+   * (DKIM keys, RFC 6376 6.1.2; MTA-STS, RFC 8461 3.1; TLS-RPT, RFC 8460 3) raise it to 'fail'.
+   */
+  emptySeverity?: Severity;
 }
 
 /** RFC 6376 3.2: tag-name = ALPHA *ALNUMPUNC, ALNUMPUNC = ALPHA / DIGIT / "_". */
@@ -87,6 +98,8 @@ function firstInvalidValueChar(value: string): number {
 export function splitTagList(text: string, options: TagListOptions = {}): TagList {
   const namePattern = options.namePattern ?? RFC6376_TAG_NAME;
   const duplicateSeverity = options.duplicateSeverity ?? 'fail';
+  const malformedSeverity = options.malformedSeverity ?? 'fail';
+  const emptySeverity = options.emptySeverity ?? 'warn';
   const specs: TagSpec[] = [];
   const tags: Record<string, string> = {};
   const firstOffset = new Map<string, number>();
@@ -102,8 +115,9 @@ export function splitTagList(text: string, options: TagListOptions = {}): TagLis
     if (trimWhitespace(segment).text === '') {
       // RFC 6376 3.2 allows one trailing ";" (the last, empty segment) and nothing else empty.
       if (!isLast) {
-        issues.push(makeIssue('tag-empty', 'warn',
-          `The tag list has an empty entry (";" with no tag=value before it) at offset ${segmentOffset + segment.length}.`));
+        const consequence = emptySeverity === 'fail' ? ', which the record\'s grammar does not allow, so the record is invalid' : '';
+        issues.push(makeIssue('tag-empty', emptySeverity,
+          `The tag list has an empty entry (";" with no tag=value before it) at offset ${segmentOffset + segment.length}${consequence}.`));
       }
       return;
     }
@@ -111,7 +125,7 @@ export function splitTagList(text: string, options: TagListOptions = {}): TagLis
     const eq = segment.indexOf('=');
     if (eq === -1) {
       const bare = trimWhitespace(segment);
-      issues.push(makeIssue('tag-malformed', 'fail',
+      issues.push(makeIssue('tag-malformed', malformedSeverity,
         `The tag list entry ${show(bare.text)} at offset ${segmentOffset + bare.lead} has no "=" between a tag name and a value.`));
       return;
     }
@@ -120,12 +134,12 @@ export function splitTagList(text: string, options: TagListOptions = {}): TagLis
     const rawValue = trimWhitespace(segment.slice(eq + 1));
     const nameOffset = segmentOffset + rawName.lead;
     if (rawName.text === '') {
-      issues.push(makeIssue('tag-malformed', 'fail',
+      issues.push(makeIssue('tag-malformed', malformedSeverity,
         `The tag list entry ${show(trimWhitespace(segment).text)} at offset ${segmentOffset + eq} has no tag name before "=".`));
       return;
     }
     if (!namePattern.test(rawName.text)) {
-      issues.push(makeIssue('tag-name-invalid', 'fail',
+      issues.push(makeIssue('tag-name-invalid', malformedSeverity,
         `The tag name ${show(rawName.text)} at offset ${nameOffset} is not a valid tag name.`, rawName.text));
       return;
     }

@@ -37,7 +37,9 @@ export function isTlsRptRecord(txt: string): boolean {
 
 export function parseTlsRpt(txt: string): TlsRptRecord {
   // The grammar allows a field to repeat (1*(field-delim tlsrpt-field)) but gives it no meaning.
-  const list = splitTagList(txt, { namePattern: FIELD_NAME, duplicateSeverity: 'warn' });
+  // An empty field (";;") breaks it, and RFC 8460 3 makes a syntactically invalid record mean
+  // that the domain does not implement TLSRPT, so every grammar error here is a fail.
+  const list = splitTagList(txt, { namePattern: FIELD_NAME, duplicateSeverity: 'warn', emptySeverity: 'fail' });
   const { tags } = list;
   const issues: ParseIssue[] = [...list.issues];
   const has = (key: string): boolean => Object.hasOwn(tags, key);
@@ -54,6 +56,12 @@ export function parseTlsRpt(txt: string): TlsRptRecord {
   } else if (first.offset !== 0) {
     issues.push(makeIssue('tlsrpt-version-not-first', 'fail',
       'The record begins with whitespace before v=TLSRPTv1, so it does not begin with "v=TLSRPTv1;" as senders require.', 'v'));
+  }
+
+  // field-delim = *WSP ";" *WSP is the only place for whitespace at the end of the record.
+  if (/[ \t]$/.test(txt) && !/;[ \t]*$/.test(txt)) {
+    issues.push(makeIssue('tlsrpt-trailing-whitespace', 'fail',
+      `The record ${show(txt)} ends in whitespace, which the record grammar allows only after a ";", so strict senders discard it.`));
   }
 
   // The ABNF puts no whitespace around "=" in any field.

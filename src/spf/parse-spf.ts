@@ -1,7 +1,6 @@
 // SPF record parser (RFC 7208 4.5, 4.6, 5, 6, 7, 12). Pure: text in, plain data out. Every
 // term keeps its raw text and character offset so a renderer can point at the exact spot.
 
-import { isIPv6 } from 'node:net';
 import { parseDomainSpec, parseMacroString } from './macro.ts';
 import type {
   MacroStringParse,
@@ -14,6 +13,7 @@ import type {
   SpfSyntaxError,
   SpfTerm,
 } from './spf-types.ts';
+import { domainSpecHint, dualPrefix, ip4NetworkError, ip6NetworkError, prefixAfterDomain, singlePrefix } from './term-errors.ts';
 
 const MECHANISMS: readonly SpfMechanismName[] = ['all', 'include', 'a', 'mx', 'ptr', 'ip4', 'ip6', 'exists'];
 
@@ -23,9 +23,6 @@ const LOOKUP_MECHANISMS: readonly SpfMechanismName[] = ['include', 'a', 'mx', 'p
 // name = ALPHA *( ALPHA / DIGIT / "-" / "_" / "." ); a term is a modifier when "=" follows the name (RFC 7208 4.6.1, 12)
 const MODIFIER = /^([A-Za-z][A-Za-z0-9\-_.]*)=/;
 
-// qnum = DIGIT / %x31-39 DIGIT / "1" 2DIGIT / "2" %x30-34 DIGIT / "25" %x30-35 (RFC 7208 5.6): no leading zeros
-const QNUM = '(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9][0-9]|[0-9])';
-const IP4_NETWORK = new RegExp(`^${QNUM}(?:\\.${QNUM}){3}$`);
 
 /** RFC 7208 4.5: "v=spf1", case-insensitively, followed by a space or the end of the record. */
 export function isSpfRecord(txt: string): boolean {
@@ -46,14 +43,13 @@ function macroErrors(parse: MacroStringParse, base: number): { offset: number; m
   return parse.errors.map((e) => ({ offset: base + e.offset, message: e.message }));
 }
 
-/** ip4-cidr-length = "/" ("0" / %x31-39 0*1DIGIT), ip6-cidr-length = "/" ("0" / %x31-39 0*2DIGIT) (RFC 7208 5.6). */
-function cidrValue(digits: string, max: number, family: 'IPv4' | 'IPv6'): number | string {
-  if (!/^(?:0|[1-9][0-9]*)$/.test(digits)) {
-    return `The ${family} prefix length "/${digits}" is not a number without leading zeros (RFC 7208 5.6).`;
-  }
-  const value = Number(digits);
-  if (value > max) return `The ${family} prefix length /${value} is over ${max} (RFC 7208 5.6).`;
-  return value;
+/**
+ * The errors of a domain-spec that does not parse: the clearer cause when one is recognisable
+ * (an IP address, a port, a prefix length where none belongs), else the macro parser's own.
+ */
+function domainSpecErrors(spec: string, parse: MacroStringParse, base: number, term: string, section: string): { offset: number; message: string }[] {
+  const hint = spec === '' ? null : domainSpecHint(spec, term, section);
+  return hint ? [{ offset: base + hint.offset, message: hint.message }] : macroErrors(parse, base);
 }
 
 function parseDirective(index: number, raw: string, position: number): TermParse {
@@ -75,7 +71,13 @@ function parseDirective(index: number, raw: string, position: number): TermParse
 
   if (!MECHANISMS.includes(name)) {
     let message = `"${written}" is not a mechanism (all, include, a, mx, ptr, ip4, ip6, exists) nor a modifier (RFC 7208 4.6.1, 5).`;
-    if (lowerName === 'redirect' || lowerName === 'exp') {
+    if (qualifierExplicit && body === '') {
+      message = `The qualifier "${raw}" is not followed by a mechanism (RFC 7208 4.6.2: directive = [ qualifier ] mechanism).`;
+    } else if (qualifierExplicit && '+-~?'.includes(body.charAt(0))) {
+      message = `"${raw}" has two qualifiers; a directive has at most one, before its mechanism (RFC 7208 4.6.2).`;
+    } else if (written === '' && (rest.startsWith('/') || rest.startsWith(':'))) {
+      message = `"${raw}" has no mechanism name before it; a prefix length or target must follow its mechanism without a space (RFC 7208 4.6.1).`;
+    } else if (lowerName === 'redirect' || lowerName === 'exp') {
       message = `"${written}" is a modifier and must be written ${lowerName}=<domain>, not with ":" (RFC 7208 6).`;
     } else if (/^[^:/]*=/.test(raw)) {
       const modifierName = raw.slice(0, raw.indexOf('='));
@@ -106,7 +108,7 @@ function parseDirective(index: number, raw: string, position: number): TermParse
       }
       const spec = rest.slice(1);
       const parse = parseDomainSpec(spec);
-      if (parse.errors.length > 0) return invalid(index, raw, position, macroErrors(parse, restOffset + 1));
+      if (parse.errors.length > 0) return invalid(index, raw, position, domainSpecErrors(spec, parse, restOffset + 1, name, name === 'include' ? '5.2' : '5.7'));
       term.domainSpec = spec;
       term.macroLetters = parse.letters;
       break;
@@ -114,26 +116,19 @@ function parseDirective(index: number, raw: string, position: number): TermParse
     case 'a':
     case 'mx':
     case 'ptr': {
-      // A / MX = name [ ":" domain-spec ] [ dual-cidr-length ]; PTR = "ptr" [ ":" domain-spec ]
+      // A / MX = name [ ":" domain-spec ] [ dual-cidr-length ]; PTR = "ptr" [ ":" domain-spec ].
+      // The prefix lengths start at the first "/" after the domain's last label.
+      const section = name === 'a' ? '5.3' : name === 'mx' ? '5.4' : '5.5';
       let spec = rest;
-      if (name !== 'ptr') {
-        const cidr = /^(.*?)(?:\/([0-9]+))?(?:\/\/([0-9]+))?$/s.exec(rest);
-        if (cidr && (cidr[2] !== undefined || cidr[3] !== undefined)) {
-          spec = cidr[1];
-          const cidrOffset = restOffset + spec.length;
-          if (spec !== '' && !spec.startsWith(':')) {
-            return invalid(index, raw, position, [{ offset: restOffset, message: `"${rest}" after "${written}" is neither ":" domain-spec nor a prefix length like /24, //64 or /24//64 (RFC 7208 5.3, 5.4).` }]);
-          }
-          if (cidr[2] !== undefined) {
-            const value = cidrValue(cidr[2], 32, 'IPv4');
-            if (typeof value === 'string') return invalid(index, raw, position, [{ offset: cidrOffset, message: value }]);
-            term.cidr4 = value;
-          }
-          if (cidr[3] !== undefined) {
-            const value = cidrValue(cidr[3], 128, 'IPv6');
-            if (typeof value === 'string') return invalid(index, raw, position, [{ offset: cidrOffset, message: value }]);
-            term.cidr6 = value;
-          }
+      if (name !== 'ptr' && rest !== '') {
+        const slash = rest.startsWith('/') ? 0 : rest.startsWith(':') ? prefixAfterDomain(rest.slice(1)) : -1;
+        const at = rest.startsWith('/') ? 0 : slash === -1 ? -1 : slash + 1;
+        if (at !== -1) {
+          spec = rest.slice(0, at);
+          const dual = dualPrefix(rest.slice(at), name);
+          if ('message' in dual) return invalid(index, raw, position, [{ offset: restOffset + at + dual.offset, message: dual.message }]);
+          term.cidr4 = dual.cidr4;
+          term.cidr6 = dual.cidr6;
         }
       }
       if (spec !== '') {
@@ -145,7 +140,7 @@ function parseDirective(index: number, raw: string, position: number): TermParse
         }
         const domainSpec = spec.slice(1);
         const parse = parseDomainSpec(domainSpec);
-        if (parse.errors.length > 0) return invalid(index, raw, position, macroErrors(parse, restOffset + 1));
+        if (parse.errors.length > 0) return invalid(index, raw, position, domainSpecErrors(domainSpec, parse, restOffset + 1, name, section));
         term.domainSpec = domainSpec;
         term.macroLetters = parse.letters;
       }
@@ -157,20 +152,16 @@ function parseDirective(index: number, raw: string, position: number): TermParse
       if (!rest.startsWith(':')) {
         return invalid(index, raw, position, [{ offset: restOffset, message: `"${written}" needs an address: ${name}:<network>[/<prefix>] (RFC 7208 5.6).` }]);
       }
+      // ip4 = "ip4" ":" ip4-network [ ip4-cidr-length ], ip6 likewise (RFC 7208 5.6).
       const value = rest.slice(1);
       const slash = value.indexOf('/');
       const network = slash < 0 ? value : value.slice(0, slash);
-      const valid = name === 'ip4' ? IP4_NETWORK.test(network) : isIPv6(network) && !network.includes('%');
-      if (!valid) {
-        const hint = name === 'ip4' ? 'a full dotted quad without leading zeros' : 'an IPv6 address';
-        return invalid(index, raw, position, [{ offset: restOffset + 1, message: `"${network}" is not ${hint} (RFC 7208 5.6).` }]);
-      }
+      const bad = name === 'ip4' ? ip4NetworkError(network) : ip6NetworkError(network);
+      if (bad) return invalid(index, raw, position, [{ offset: restOffset + 1 + bad.offset, message: bad.message }]);
       term.network = network;
       if (slash >= 0) {
-        const digits = value.slice(slash + 1);
-        const family = name === 'ip4' ? 'IPv4' : 'IPv6';
-        const parsed = cidrValue(digits, name === 'ip4' ? 32 : 128, family);
-        if (typeof parsed === 'string') return invalid(index, raw, position, [{ offset: restOffset + 1 + slash, message: parsed }]);
+        const parsed = singlePrefix(value.slice(slash), name, network);
+        if (typeof parsed !== 'number') return invalid(index, raw, position, [{ offset: restOffset + 1 + slash + parsed.offset, message: parsed.message }]);
         if (name === 'ip4') term.cidr4 = parsed; else term.cidr6 = parsed;
       }
       break;
@@ -186,9 +177,10 @@ function parseModifier(index: number, raw: string, position: number, nameWritten
   const known = name === 'redirect' || name === 'exp';
   const parse = known ? parseDomainSpec(value) : parseMacroString(value, 'domain-spec');
   if (parse.errors.length > 0) {
+    const section = name === 'redirect' ? '6.1' : '6.2';
     const errors = known && value === ''
-      ? [{ offset: valueOffset, message: `"${name}=" needs a domain-spec (RFC 7208 ${name === 'redirect' ? '6.1' : '6.2'}).` }]
-      : macroErrors(parse, valueOffset);
+      ? [{ offset: valueOffset, message: `"${name}=" needs a domain-spec (RFC 7208 ${section}).` }]
+      : known ? domainSpecErrors(value, parse, valueOffset, name, section) : macroErrors(parse, valueOffset);
     return invalid(index, raw, position, errors);
   }
   const term: SpfModifierTerm = {

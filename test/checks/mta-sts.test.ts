@@ -97,7 +97,7 @@ test('mta-sts/policy: invalid policies, uncovered MX hosts, testing/none modes a
   assert.equal(none.status, 'info');
   assert.deepEqual(codes(none), ['mta-sts/policy.mode-none']);
   const tooLong = judge(policyCheck, { mtaSts: stsFacts({ policy: fetched({ body: 'version: STSv1\nmode: enforce\nmx: *.example.com\nmax_age: 99999999\n' }) }) });
-  assert.equal(tooLong.status, 'warn');
+  assert.equal(tooLong.status, 'fail');
   assert.deepEqual(codes(tooLong), ['mta-sts/policy.policy-max-age-too-large']);
   const short = judge(policyCheck, { mtaSts: stsFacts({ policy: fetched({ body: 'version: STSv1\nmode: enforce\nmx: *.example.com\nmax_age: 3600\n' }) }) });
   assert.equal(short.status, 'info');

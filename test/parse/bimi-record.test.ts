@@ -49,11 +49,11 @@ describe('parseBimi', () => {
       assert.equal(parseBimi('v=BIMI1; l=;').declined, true);
     });
 
-    it('treats a record without l= as declined but warns that l= is required', () => {
+    it('fails a record without l= (a required tag), which is not a declination', () => {
       const record = parseBimi('v=BIMI1;');
-      assert.equal(record.declined, true);
+      assert.equal(record.declined, false);
       assert.equal(record.location, null);
-      assert.deepEqual(record.issues.map((i) => [i.code, i.severity]), [['bimi-l-missing', 'warn']]);
+      assert.deepEqual(record.issues.map((i) => [i.code, i.severity]), [['bimi-l-missing', 'fail']]);
     });
 
     it('is not declined when only a= has a value, and warns about it', () => {
@@ -113,20 +113,25 @@ describe('parseBimi', () => {
     });
   });
 
-  describe('lps= and avp= (4.3)', () => {
-    it('reads valid values', () => {
-      const record = parseBimi(`v=BIMI1; l=${LOGO}; lps=true; avp=personal`);
-      assert.equal(record.lps, true);
+  describe('lps= (4.3, 4.5) and avp= (4.3)', () => {
+    it('reads local-part prefixes and the avatar preference', () => {
+      const record = parseBimi(`v=BIMI1; l=${LOGO}; lps=brand-,news; avp=personal`);
+      assert.deepEqual(record.lps, ['brand-', 'news']);
       assert.equal(record.avp, 'personal');
       assert.deepEqual(record.issues, []);
-      assert.equal(parseBimi(`v=BIMI1; l=${LOGO}; lps=false; avp=brand`).lps, false);
+      assert.deepEqual(parseBimi(`v=BIMI1; l=${LOGO}; lps=; avp=brand`).lps, []);
+      assert.equal(parseBimi(`v=BIMI1; l=${LOGO}`).lps, null);
     });
 
-    it('ignores other values with a warning, case-sensitively', () => {
-      const record = parseBimi(`v=BIMI1; l=${LOGO}; lps=yes; avp=Brand`);
-      assert.equal(record.lps, null);
+    it('warns of prefixes that cannot match, and of the old boolean form', () => {
+      const record = parseBimi(`v=BIMI1; l=${LOGO}; lps=no.reply; avp=Brand`);
+      assert.deepEqual(record.lps, ['no.reply']);
       assert.equal(record.avp, null);
       assert.deepEqual(codes(record.issues), ['bimi-lps-invalid', 'bimi-avp-invalid']);
+      assert.match(record.issues[0]!.message, /"no\.reply" \(only letters, digits and "-" can match/);
+      const boolean = parseBimi(`v=BIMI1; l=${LOGO}; lps=false`);
+      assert.deepEqual(boolean.lps, ['false']);
+      assert.match(boolean.issues[0]!.message, /only local-parts beginning with "false" are looked up/);
     });
   });
 

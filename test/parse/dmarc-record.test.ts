@@ -103,10 +103,10 @@ describe('parseDmarc', () => {
       assert.deepEqual(record.issues, []);
     });
 
-    it('fails an invalid p; with a valid rua the record falls back to p=none (6.6.3)', () => {
+    it('warns of an invalid p; with a valid rua the record falls back to p=none (RFC 9989 4.10.1)', () => {
       const record = parseDmarc(`v=DMARC1; p=rejected; ${RUA}`);
       assert.equal(record.p, null);
-      assert.equal(find(record, 'dmarc-p-invalid')?.severity, 'fail');
+      assert.equal(find(record, 'dmarc-p-invalid')?.severity, 'warn');
       assert.match(find(record, 'dmarc-p-invalid')!.message, /"rejected"/);
       assert.equal(find(record, 'dmarc-policy-fallback-none')?.severity, 'warn');
       assert.equal(find(record, 'dmarc-policy-not-applied'), undefined);
@@ -119,12 +119,14 @@ describe('parseDmarc', () => {
       assert.doesNotMatch(find(record, 'dmarc-policy-not-applied')!.message, /RFC 9989/);
     });
 
-    it('fails a missing p and records both fallbacks', () => {
+    it('warns of a missing p; the fallback decides: p=none with a valid rua, nothing (fail) without', () => {
       const withRua = parseDmarc(`v=DMARC1; ${RUA}`);
-      assert.equal(find(withRua, 'dmarc-p-missing')?.severity, 'fail');
+      assert.equal(find(withRua, 'dmarc-p-missing')?.severity, 'warn');
+      assert.ok(!withRua.issues.some((i) => i.severity === 'fail'));
       assert.ok(find(withRua, 'dmarc-policy-fallback-none'));
       const without = parseDmarc('v=DMARC1; adkim=s');
       assert.ok(find(without, 'dmarc-p-missing'));
+      assert.equal(find(without, 'dmarc-policy-not-applied')?.severity, 'fail');
       // RFC 9989 reads a missing p as p=none regardless of rua; the message says so.
       assert.match(find(without, 'dmarc-policy-not-applied')!.message, /RFC 9989 receivers read a missing p as p=none/);
     });
@@ -133,10 +135,10 @@ describe('parseDmarc', () => {
       const sp = parseDmarc(`v=DMARC1; p=reject; sp=bogus; ${RUA}`);
       assert.equal(sp.p, 'reject');
       assert.equal(sp.sp, null);
-      assert.equal(find(sp, 'dmarc-sp-invalid')?.severity, 'fail');
+      assert.equal(find(sp, 'dmarc-sp-invalid')?.severity, 'warn');
       assert.match(find(sp, 'dmarc-policy-fallback-none')!.message, /invalid sp="bogus"/);
       const np = parseDmarc('v=DMARC1; p=reject; np=maybe');
-      assert.equal(find(np, 'dmarc-np-invalid')?.severity, 'fail');
+      assert.equal(find(np, 'dmarc-np-invalid')?.severity, 'warn');
       assert.ok(find(np, 'dmarc-policy-not-applied'));
     });
 
@@ -266,11 +268,11 @@ describe('parseDmarc', () => {
       assert.equal(record.issues.filter((i) => i.code === 'dmarc-uri-size-obsolete').length, 5);
     });
 
-    it('fails malformed size limits and unencoded "!"', () => {
+    it('rejects malformed size limits and unencoded "!" (the URI is ignored: warn)', () => {
       for (const uri of ['mailto:a@example.com!10x', 'mailto:a@example.com!', 'mailto:a@example.com!18446744073709551616', 'mailto:a!b@example.com!10m']) {
         const record = parseDmarc(`v=DMARC1; p=none; rua=${uri}`);
         assert.equal(record.rua[0]!.valid, false, uri);
-        assert.equal(find(record, 'dmarc-uri-invalid')?.severity, 'fail', uri);
+        assert.equal(find(record, 'dmarc-uri-invalid')?.severity, 'warn', uri);
       }
       assert.equal(parseDmarc('v=DMARC1; p=none; rua=mailto:a@example.com!18446744073709551615').rua[0]!.valid, true);
     });

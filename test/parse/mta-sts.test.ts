@@ -135,7 +135,7 @@ describe('parseMtaStsPolicy (RFC 8461 3.2)', () => {
     assert.deepEqual(policyWith([...base, `max_age: ${MTA_STS_MAX_AGE_LIMIT}`]).issues, []);
     const large = policyWith([...base, 'max_age: 31557601']);
     assert.equal(large.maxAge, 31557601);
-    assert.deepEqual(large.issues.map((i) => [i.code, i.severity]), [['mta-sts-policy-max-age-too-large', 'warn']]);
+    assert.deepEqual(large.issues.map((i) => [i.code, i.severity]), [['mta-sts-policy-max-age-too-large', 'fail']]);
     for (const value of ['-1', '1d', '12345678901', '']) {
       const policy = policyWith([...base, `max_age: ${value}`]);
       assert.equal(policy.maxAge, null, value);

@@ -1,10 +1,11 @@
 // bimi/present: the domain publishes a valid BIMI Assertion Record at `default._bimi.<domain>`
 // (or its organizational domain, the fallback of draft-brand-indicators-for-message-
-// identification-10 section 7.2), and its DMARC policy lets BIMI work. Section 4.3 defines the
-// record (v=BIMI1 first; l= an HTTPS SVG; a= an HTTPS evidence document); section 7.2 step 9
-// ignores several records; section 1 and 7.1: "Domain Owners MUST have a strong DMARC policy
-// (quarantine or reject) on both the Organizational Domain, and the RFC5322.From Domain", with
-// quarantine at pct=100. Syntax only: the indicator and evidence are not fetched.
+// identification-12 section 7.2), and its DMARC policy lets BIMI work. Section 4.3 defines the
+// record (v=BIMI1 at the very start; l= required, empty or an HTTPS SVG; a= an HTTPS evidence
+// document; lps= local-part prefixes, 4.5); 4.3.1 the declination (l= and a= empty); section 7.2
+// discards records not starting with v=BIMI1 and stops at several records; section 7.1 steps
+// 7-9: no BIMI when the DMARC policy of the domain or its organizational domain is p=none or
+// sp=none, or quarantine below pct=100. Syntax only: the indicator and evidence are not fetched.
 import { defineCheck } from '../../core/check.ts';
 import { describeLookupError } from '../../core/facts.ts';
 import { appliedPolicy, isEnforcing } from '../../dmarc/applied-policy.ts';
@@ -23,11 +24,12 @@ export default defineCheck({
   },
   description:
     'Looks up TXT at default._bimi.<domain>, then at default._bimi.<organizational domain>. info: no record (BIMI is ' +
-    'optional), or a declination record (empty l= and a=). fail: several records, or the record is invalid (v=BIMI1 not ' +
-    'first, l= not an HTTPS SVG, a= not HTTPS). warn: the DMARC policy of the domain or its organizational domain is not ' +
-    'quarantine or reject (or quarantine below pct=100), so receivers show no logo; other parser warnings. ' +
-    'error: the lookup failed. pass: one valid record and an enforcing DMARC policy. The logo is not fetched.',
-  reference: 'draft-brand-indicators-for-message-identification-10 sections 4.3, 7.1 and 7.2; RFC 7489 section 6.3',
+    'optional), or a declination record (l= empty, a= empty or absent; local-part selectors in lps= are noted). fail: ' +
+    'several records, or the record is invalid (v=BIMI1 not at the very start, no l=, l= not an HTTPS SVG, a= not HTTPS). ' +
+    'warn: the DMARC policy of the domain or its organizational domain is not quarantine or reject (or quarantine below ' +
+    'pct=100), so receivers show no logo; lps= prefixes that cannot match; other parser warnings. error: the lookup ' +
+    'failed. pass: one valid record and an enforcing DMARC policy. The logo is not fetched.',
+  reference: 'draft-brand-indicators-for-message-identification-12 sections 4.3, 4.5, 7.1 and 7.2; RFC 9989 section 4.7',
   targets: ['domain'],
   facts: ['bimi', 'dmarc'],
   run(ctx) {
@@ -86,9 +88,14 @@ export default defineCheck({
       });
     }
     if (record.declined) {
+      // 4.3.1 example "v=BIMI1; l=; a=; lps=...": decline for the default selector, while mail
+      // whose local-part matches a prefix still looks up its own selector (4.5).
+      const lps = record.lps === null ? ''
+        : record.lps.length === 0 ? '; lps= still sends receivers to a selector named after each sender\'s local-part (section 4.5)'
+          : `; lps= still sends receivers to a selector named after the local-part of mail from local-parts beginning with ${record.lps.map((p) => `"${p}"`).join(', ')} (section 4.5)`;
       ctx.add('info', 'declined', {
         subject,
-        message: `${subject} is a declination record (empty l= and a=): the domain asks receivers to show no BIMI logo.`,
+        message: `${subject} is a declination record (empty l= and a=): the domain asks receivers to show no BIMI logo${lps}.`,
         evidence: [text],
       });
       return;

@@ -1,9 +1,13 @@
 // dmarc/syntax: the DMARC record that applies (and every record the domain publishes at
 // `_dmarc.<domain>`, including TXT records that were meant as DMARC but are discarded) follows
-// RFC 7489 6.3/6.4: v=DMARC1 first, a valid p, valid tag values, no repeated tags (RFC 6376 3.2,
-// whose tag-list syntax DMARC uses). Unknown tags are ignored by receivers (RFC 7489 6.3,
-// RFC 9989 4.7), which usually means a typo lost a setting, so they are reported as warnings.
-// The findings are the record parser's own (src/parse/dmarc-record.ts), with its severities.
+// RFC 9989 4.7/4.8 (RFC 7489 6.3/6.4). The grading follows what receivers do with the record:
+// fail only where they discard it or apply nothing: "v=DMARC1" not at the very start (4.7 "v",
+// 4.10 step 2), a repeated tag (RFC 6376 3.2, whose tag-list DMARC uses), or no valid p (or an
+// invalid sp/np) with no valid rua URI (4.10.1: no DMARC processing). Everything else still
+// applies and is a warning naming the rule: unknown tags and junk entries are ignored (4.7,
+// 4.8), invalid optional values fall back to their defaults (4.8), a missing or invalid p with
+// a valid rua reads as p=none (4.10.1). The findings are the record parser's own
+// (src/parse/dmarc-record.ts), with its severities.
 import { defineCheck } from '../../core/check.ts';
 import { looksLikeDmarc } from '../../dmarc/tree-walk.ts';
 import { isDmarcRecord, parseDmarc } from '../../parse/dmarc-record.ts';
@@ -20,10 +24,12 @@ export default defineCheck({
   },
   description:
     'Parses the record that applies, every v=DMARC1 record at _dmarc.<domain>, and any TXT record there that mentions ' +
-    'DMARC without starting with v=DMARC1. fail: v=DMARC1 is not the first tag, p is missing or invalid, a tag repeats, ' +
-    'or a reporting URI is malformed. warn: unknown tags, invalid optional values (receivers fall back to defaults), ' +
+    'DMARC without starting with v=DMARC1. fail (receivers discard the record or apply nothing): v=DMARC1 is not at ' +
+    'the very start (another tag or whitespace before it), a tag repeats, or p is missing or invalid (or sp/np invalid) ' +
+    'and rua has no valid URI. warn (the record still applies): a missing or invalid p with a valid rua (read as p=none), ' +
+    'unknown tags and junk entries (ignored), invalid optional values and reporting URIs (ignored or defaulted), ' +
     'non-mailto URIs. info: tags RFC 9989 removed (pct, rf, ri) and similar notes. skipped: no DMARC record was found.',
-  reference: 'RFC 7489 sections 6.3 and 6.4; RFC 9989 sections 4.7 and 4.8',
+  reference: 'RFC 9989 sections 4.7, 4.8 and 4.10.1; RFC 7489 sections 6.3 and 6.4',
   targets: ['domain'],
   facts: ['dmarc'],
   run(ctx) {
@@ -51,7 +57,7 @@ export default defineCheck({
           subject,
           message: issue.message,
           remediation: issue.severity === 'info' ? null
-            : record.isDmarc ? 'Correct the record; the grammar is in RFC 7489 section 6.4.' : 'Start the record with "v=DMARC1;" exactly (case-sensitive), followed by "p=".',
+            : record.isDmarc ? 'Correct the record; the grammar is in RFC 9989 section 4.8.' : 'Start the record with "v=DMARC1;" exactly (case-sensitive, nothing before it), followed by "p=".',
           evidence: [text],
         });
       }

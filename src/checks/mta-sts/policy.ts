@@ -35,7 +35,8 @@ export default defineCheck({
     'Fetches https://mta-sts.<domain>/.well-known/mta-sts.txt as RFC 8461 section 3.3 requires (certificate verified for ' +
     'the host, no redirects, text/plain, at most 64 KiB, within the timeout) and parses it. fail: the host has no address ' +
     'or is unreachable, the certificate does not verify, the answer is a redirect or not 200 or not text/plain or too ' +
-    'large, the policy is invalid, or some MX host matches no mx pattern (enforce or testing). info: mode testing or ' +
+    'large, the policy is invalid (a field missing or malformed, an empty extension value, max_age above 31557600), ' +
+    'or some MX host matches no mx pattern (enforce or testing). warn: blank lines, repeated fields. info: mode testing or ' +
     'none, or max_age under a week. error: the policy host\'s address lookup failed. pass: mode enforce and every MX ' +
     'covered. skipped: no MTA-STS record.',
   reference: 'RFC 8461 sections 3.2, 3.3 and 4.1',

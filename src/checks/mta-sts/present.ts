@@ -19,7 +19,8 @@ export default defineCheck({
   },
   description:
     'Looks up TXT at _mta-sts.<domain>. info: no record (MTA-STS is optional; without it STARTTLS can be stripped). ' +
-    'fail: several records begin with v=STSv1, the record is invalid (no id, bad id, v= not first), or a TXT record ' +
+    'fail: several records begin with v=STSv1, the record breaks the RFC 8461 3.1 grammar (no id, bad id, v= not first, ' +
+    'an empty field such as ";;", whitespace around "=" or at the end), which senders treat as no policy, or a TXT record ' +
     'there is clearly meant as MTA-STS but does not begin with "v=STSv1;", so senders ignore it. ' +
     'error: the lookup failed. pass: exactly one valid record.',
   reference: 'RFC 8461 section 3.1',

@@ -3,28 +3,35 @@
 // alias (RFC 2181 10.3: "the domain name used as the value of a NS resource record, or part
 // of the value of a MX resource record must not be an alias"), and an IP literal in an MX
 // is not a host name at all (RFC 7505 / RFC 5321 5.1: senders look up the name's addresses).
-// Addresses on loopback, private or link-local networks are unreachable from the Internet.
-import net from 'node:net';
+// An address that is not globally reachable per the IANA special-purpose registries (private,
+// loopback, link-local, documentation, benchmarking, reserved, multicast..., classified by
+// src/net/address-class.ts, an IPv4-mapped address judged as its IPv4 address) cannot be
+// reached by outside senders.
 import { defineCheck } from '../../core/check.ts';
 import { describeLookupError } from '../../core/facts.ts';
+import { classifyAddress, type AddressClass } from '../../net/address-class.ts';
 
-/** Addresses no outside sender can reach (RFC 1918, RFC 1122 loopback, RFC 3927/4291 link-local, RFC 4193 ULA). */
-export function unroutableReason(address: string): string | null {
-  if (net.isIPv4(address)) {
-    const [a, b] = address.split('.').map(Number) as [number, number];
-    if (a === 127) return 'loopback';
-    if (a === 0) return 'the unspecified network';
-    if (a === 10 || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168)) return 'a private network (RFC 1918)';
-    if (a === 169 && b === 254) return 'link-local';
-    if (a === 100 && b >= 64 && b <= 127) return 'carrier-grade NAT space (RFC 6598)';
-    return null;
-  }
-  const lower = address.toLowerCase();
-  if (lower === '::1') return 'loopback';
-  if (lower === '::') return 'the unspecified address';
-  if (/^fe[89ab]/.test(lower)) return 'link-local';
-  if (/^f[cd]/.test(lower)) return 'a unique-local network (RFC 4193)';
-  return null;
+/**
+ * The names RFC 2606 (and RFC 6761) reserve for documentation and testing: the TLDs .test,
+ * .example, .invalid and .localhost, and example.com, example.net and example.org. They never
+ * exist on the Internet, so an audit of one runs on a test network, where the documentation
+ * addresses (RFC 5737, RFC 3849, RFC 9637) are exactly what stands in for public ones.
+ */
+export function isDocumentationName(domain: string): boolean {
+  const name = domain.toLowerCase().replace(/\.$/, '');
+  return /(?:^|\.)(?:test|example|invalid|localhost)$/.test(name) || /(?:^|\.)example\.(?:com|net|org)$/.test(name);
+}
+
+/**
+ * Why outside senders cannot reach this MX address, or null when they can. Documentation
+ * addresses are accepted for documentation names only (see isDocumentationName).
+ */
+export function unreachableReason(address: string, domain: string): string | null {
+  const cls: AddressClass | null = classifyAddress(address);
+  if (cls === null) return 'not an IP address';
+  if (cls.scope === 'global') return null;
+  if (cls.scope === 'documentation' && isDocumentationName(domain)) return null;
+  return cls.description;
 }
 
 export default defineCheck({
@@ -38,8 +45,11 @@ export default defineCheck({
   },
   description:
     'For each MX exchange (or the implicit MX): fail when it is an IP literal, an alias (CNAME), ' +
-    'has no A/AAAA records, or resolves only to loopback/private addresses. ' +
-    'error: its address lookups failed. skipped: null MX or no MX hosts.',
+    'has no A/AAAA records, or resolves only to addresses that are not globally reachable per the IANA special-purpose ' +
+    'registries (private, loopback, link-local, shared CGN, documentation, benchmarking, reserved, multicast, broadcast; ' +
+    'an IPv4-mapped address is judged as its IPv4 address); warn when only some of its addresses are. Documentation ' +
+    'addresses are accepted for the documentation names of RFC 2606 (.example, .test, example.com...), which exist only ' +
+    'on test networks. error: its address lookups failed. skipped: null MX or no MX hosts.',
   reference: 'RFC 5321 section 5.1; RFC 2181 section 10.3',
   targets: ['domain'],
   facts: ['mx'],
@@ -86,19 +96,19 @@ export default defineCheck({
         }
         continue;
       }
-      const unroutable = addresses.map((a) => ({ a, reason: unroutableReason(a) })).filter((x) => x.reason);
+      const unroutable = addresses.map((a) => ({ a, reason: unreachableReason(a, mx.domain) })).filter((x) => x.reason);
       if (unroutable.length === addresses.length) {
         ctx.add('fail', 'unroutable', {
           subject,
-          message: `The MX target ${host.name} resolves only to addresses that cannot be reached from the Internet (${unroutable.map((u) => `${u.a}: ${u.reason}`).join(', ')}).`,
+          message: `The MX target ${host.name} resolves only to addresses that cannot be reached from the Internet (${unroutable.map((u) => `${u.a} is ${u.reason}`).join('; ')}).`,
           remediation: `Publish the public address of your mail server for ${host.name}.`,
           evidence: addresses.map((a) => `${a.includes(':') ? 'AAAA' : 'A'} ${a}`),
         });
       } else if (unroutable.length > 0) {
         ctx.add('warn', 'partly-unroutable', {
           subject,
-          message: `The MX target ${host.name} also resolves to unreachable addresses (${unroutable.map((u) => `${u.a}: ${u.reason}`).join(', ')}); senders that pick them will time out.`,
-          remediation: `Remove the private or loopback addresses from ${host.name}.`,
+          message: `The MX target ${host.name} also resolves to addresses that cannot be reached from the Internet (${unroutable.map((u) => `${u.a} is ${u.reason}`).join('; ')}); senders that pick them will time out.`,
+          remediation: `Remove those addresses from ${host.name}, keeping only public ones.`,
           evidence: addresses.map((a) => `${a.includes(':') ? 'AAAA' : 'A'} ${a}`),
         });
       }

@@ -18,7 +18,8 @@ export default defineCheck({
   },
   description:
     'Looks up TXT at _smtp._tls.<domain>. info: no record (TLS failures go unreported). fail: several records begin ' +
-    'with v=TLSRPTv1, the record is invalid (no rua, malformed or unsupported URIs), or a TXT record there is meant as ' +
+    'with v=TLSRPTv1, the record breaks the RFC 8460 3 grammar (no rua, malformed or unsupported URIs, an empty field ' +
+    'such as ";;", whitespace around "=" or at the end), which senders treat as no TLSRPT, or a TXT record there is meant as ' +
     'TLS-RPT but does not begin with "v=TLSRPTv1;". warn: other parser warnings. error: the lookup failed. ' +
     'pass: one valid record; the report addresses are noted.',
   reference: 'RFC 8460 section 3',
