@@ -15,6 +15,7 @@ import type { AuditEnv, AuditOptions } from '../core/context.ts';
 import { announcedHost } from './facts-of.ts';
 import { usableServerName, relayForms } from './relay-forms.ts';
 import { openSession, type OpenedSession, type SessionPlan } from './open-session.ts';
+import { limitsFamily, relayLimitsFor } from './relay-limits.ts';
 import { runRelayTest, type RelaySession } from './relay-test.ts';
 import { summarizeVersions, tryVersion, versionsFromMainHandshake } from './tls-versions.ts';
 import type { RelayFact, SmtpAddressProbe, StepFact, TlsVersionName, TranscriptFact } from './types.ts';
@@ -28,8 +29,10 @@ export interface AddressProbeRequest {
   localDomain: string | null;
 }
 
-/** How many times the relay test reopens a session that ended part-way. */
+/** How many times the relay test reopens a session the server ended unexpectedly. */
 const RELAY_RECONNECTS = 2;
+/** Sessions the relay test may use in all: 16 forms at one refusal per session, the accept-all check, reconnects. */
+const RELAY_MAX_SESSIONS = 20;
 
 function trustOptions(options: AuditOptions): tls.ConnectionOptions {
   if (options.caCertificates.length === 0) return {};
@@ -92,6 +95,10 @@ export async function probeAddress(env: AuditEnv, options: AuditOptions, request
       const serverName = usableServerName(main.ehlo?.domain) ?? usableServerName(main.banner ? announcedHost(main.banner.lines[0]) : null) ?? usableServerName(request.hosts[0]);
       const reopened: OpenedSession[] = [];
       const startedRelay = clock.monotonicMs();
+      // the step goes in now, so that it comes before the QUIT of the main session the test may end
+      const relayStep: StepFact = { name: 'relay test', ms: 0, ok: true };
+      steps.push(relayStep);
+      const shown = [...(main.banner?.lines ?? []), ...(main.ehlo?.reply.lines ?? [])];
       relay = await runRelayTest({
         start: { session: start.session!, pipelining: ehlo?.pipelining === true },
         over,
@@ -100,9 +107,12 @@ export async function probeAddress(env: AuditEnv, options: AuditOptions, request
         forms: relayForms({ from: options.relayFrom, to: options.relayTo, address: request.address, serverName }),
         invalidLocalRecipient: invalidRecipient(request.localDomain ?? serverName),
         timeoutMs: options.timeoutMs,
+        limits: relayLimitsFor(limitsFamily(shown)),
+        maxSessions: RELAY_MAX_SESSIONS,
         maxReconnects: RELAY_RECONNECTS,
-        reconnect: async (): Promise<RelaySession | null> => {
-          const again = await openSession({ ...base, starttls: over === 'tls' ? 'if-offered' : 'none', label: `relay reconnect ${reopened.length + 1}: ` });
+        endStart: () => timedStep(start === main ? 'QUIT' : 'relay session: QUIT', () => start!.session!.quit(options.timeoutMs)),
+        openSession: async (): Promise<RelaySession | null> => {
+          const again = await openSession({ ...base, starttls: over === 'tls' ? 'if-offered' : 'none', label: `relay session ${reopened.length + 2}: ` });
           reopened.push(again);
           steps.push(...again.steps);
           if (again.session === null) return null;
@@ -110,13 +120,11 @@ export async function probeAddress(env: AuditEnv, options: AuditOptions, request
           return { session: again.session, pipelining: e?.pipelining === true };
         },
       });
-      steps.push({ name: 'relay test', ms: Math.round(clock.monotonicMs() - startedRelay), ok: relay.verdict !== 'incomplete', detail: `${relay.tries.length} tries, ${relay.verdict}` });
-      for (const [i, s] of reopened.entries()) {
-        if (s.session !== null) await timedStep(`relay reconnect ${i + 1}: QUIT`, () => s.session!.quit(options.timeoutMs));
-        otherTranscripts.push(s.transcript(`relay test, reconnection ${i + 1}`));
-      }
+      Object.assign(relayStep, { ms: Math.round(clock.monotonicMs() - startedRelay), ok: relay.verdict !== 'incomplete', detail: `${relay.tries.length} forms in ${relay.sessions} session${relay.sessions === 1 ? '' : 's'}, ${relay.verdict}` });
+      // the relay test ended (QUIT) every session it opened, and the main one when it moved on
+      for (const [i, s] of reopened.entries()) otherTranscripts.push(s.transcript(`relay test, session ${i + 2}`));
       if (extra !== null) {
-        if (extra.session !== null) await timedStep('relay session: QUIT', () => extra!.session!.quit(options.timeoutMs));
+        if (extra.session !== null && !extra.session.closed) await timedStep('relay session: QUIT', () => extra!.session!.quit(options.timeoutMs));
         otherTranscripts.push(extra.transcript('relay test (plaintext, after the TLS handshake failed)'));
       }
     }

@@ -6,6 +6,10 @@
 // relayed. A 2xx to RCPT is agreement to relay. A server that also accepts an obviously
 // invalid local recipient accepts every recipient at RCPT and may discard later; the finding
 // says so, but accepting an outside recipient is still the open door spammers look for.
+// The forms are spread over short sessions that stay under the server's error limits
+// (src/probe/relay-limits.ts), and a form counts only when the server judged it
+// (src/probe/relay-test.ts): the recipient forms use a sender the server accepted, so a
+// refused test sender cannot pass for a refused relay.
 import { defineCheck } from '../../core/check.ts';
 import { formatReply } from '../../probe/facts-of.ts';
 import { plural, reachedProbes } from '../../probe/describe.ts';
@@ -20,10 +24,10 @@ export default defineCheck({
     error: 'Could not run the open-relay test on every MX address',
   },
   description:
-    'After EHLO (over TLS when it works), tries MAIL FROM an outside address and RCPT TO an outside address in 16 forms (plain, %-hack, quoted, source route, bang path, address literal...), with RSET between tries, pipelined when PIPELINING is offered; never sends DATA. ' +
+    'After EHLO (over TLS when it works), tries an outside recipient in 16 forms: four senders (null, outside, forged at the server\'s name, at its address literal), then the routing syntaxes (%-hack, quoted, doubled @, source route, bang path) in RCPT from a sender the server accepted; RSET between transactions, RCPTs pipelined when PIPELINING is offered, spread over short sequential sessions that stay under the server\'s error limits (Postfix soft error limit, Exim protocol errors, Sendmail bad-recipient throttle); never sends DATA. ' +
     'fail: some form got a 2xx answer to RCPT (the finding adds "accepts all, may discard" when an invalid local recipient is accepted too). ' +
-    'pass: every form was refused (5xx), or authentication is required (530). ' +
-    'error: the server could not be reached, or answered only with temporary (4xx) replies, or the session ended before the forms were tried. ' +
+    'pass: every form was judged and refused: RCPT answered 5xx or a relay refusal with a temporary code (Postfix\'s "454 4.7.1 Relay access denied"), or, for a sender form, that sender refused at MAIL; or authentication is required (530). ' +
+    'error: the server could not be reached, answered only temporarily (greylisting), accepted none of the test senders, or ended the sessions before every form was judged. ' +
     'skipped: --no-relay, --no-smtp, no MX address.',
   reference: 'RFC 5321 section 3.9; RFC 2505 section 2',
   targets: ['domain', 'ip'],
@@ -58,8 +62,13 @@ export default defineCheck({
           break;
         }
         case 'closed': {
-          const first = r.tries[0]!;
-          ctx.note(`${subject}: refused all ${plural(r.tries.length, 'relay form')} ${over} (e.g. ${formatReply(first.rcpt ?? first.mail)})`);
+          const first = r.tries.find((t) => t.rcpt !== null) ?? r.tries[0]!;
+          const temporary = r.tries.find((t) => t.rcpt !== null && t.rcpt.code >= 400 && t.rcpt.code < 500);
+          const atMail = r.tries.filter((t) => t.rcpt === null);
+          const sessions = r.sessions > 1 ? ` in ${r.sessions} sessions` : '';
+          ctx.note(`${subject}: refused all ${plural(r.tries.length, 'relay form')} ${over}${sessions} (e.g. ${formatReply(first.rcpt ?? first.mail)})` +
+            (atMail.length > 0 ? `; ${atMail.map((t) => `${t.form} refused at MAIL FROM:<${t.mailFrom}> (${formatReply(t.mail)})`).join(', ')}` : '') +
+            (temporary ? `; "${formatReply(temporary.rcpt)}" is a relay refusal with a temporary code (Postfix's defer_unauth_destination): retrying never makes it relay` : ''));
           break;
         }
         case 'auth-required': {
@@ -69,13 +78,23 @@ export default defineCheck({
           break;
         }
         case 'deferred': {
-          const deferred = r.tries.filter((t) => !((t.mail?.code ?? 0) >= 500 || (t.rcpt?.code ?? 0) >= 500));
+          const deferred = r.tries.filter((t) => t.outcome === 'deferred');
           ctx.undetermined(subject, `only temporary (4xx) answers to ${deferred.map((t) => t.form).join(', ')} (${formatReply(deferred[0]!.rcpt ?? deferred[0]!.mail)}): greylisting or rate limiting; try again later`);
           break;
         }
-        case 'incomplete':
-          ctx.undetermined(subject, `the session ended before every relay form was tried (${r.tries.length} tried, ${r.untried.length} not: ${r.error?.message ?? 'connection lost'})`);
+        case 'incomplete': {
+          const judged = r.tries.filter((t) => t.outcome === 'refused' || t.outcome === 'deferred');
+          const untested = r.tries.filter((t) => t.outcome === 'untested');
+          const noSender = untested.find((t) => t.untested?.startsWith('the server accepted none of the test senders'));
+          const parts = [
+            `${judged.length} of ${r.tries.length + r.untried.length} relay forms judged (none accepted)`,
+            ...(noSender ? [`${untested.length} not tested: ${noSender.untested} (give an outside sender whose domain exists with --relay-from)`]
+              : untested.length > 0 ? [`${untested.length} not tested: ${untested.map((t) => `${t.form} (${t.untested})`).join('; ')}`] : []),
+            ...(r.untried.length > 0 ? [`${r.untried.length} never tried: the sessions ended (${r.error?.message ?? 'connection lost'})`] : []),
+          ];
+          ctx.undetermined(subject, parts.join('; '));
           break;
+        }
       }
     }
   },
