@@ -40,8 +40,12 @@ export async function startExim(o: EximStart): Promise<RunningExim> {
   const uid = ids('user');
   const gid = ids('group');
   for (const sub of ['spool', 'log']) chownSync(join(dir, sub), uid, gid);
-  const mailbox = join(dir, 'mailbox');
-  writeFileSync(mailbox, '');
+  // appendfile makes lock files beside the mailbox: its folder belongs to Exim's user
+  mkdirSync(join(dir, 'mail'));
+  chownSync(join(dir, 'mail'), uid, gid);
+  const mailbox = join(dir, 'mail', 'mailbox');
+  writeFileSync(mailbox, '', { mode: 0o660 });
+  chmodSync(mailbox, 0o660);
   chownSync(mailbox, uid, gid);
   const cert = o.pki.certFor(site.mx);
   chownSync(cert.keyFile, 0, gid);
