@@ -86,7 +86,7 @@ const HINTS: readonly Hint[] = [
   },
   {
     family: 'exim', confidence: 'high', sources: [...BANNER, ...EHLO], line: /\bE?SMTP Exim\b(?: (\d+\.\d+(?:[._]\d+)*))?/,
-    version: (m) => m[1] ?? null, platform: (m) => /\b(Debian|Ubuntu)\b/.exec(m.input)?.[1] ?? null,
+    version: (m) => m[1] ?? null, platform: (m) => /\((Debian package [^)]+)\)/.exec(m.input)?.[1] ?? /\b(Debian|Ubuntu)\b/.exec(m.input)?.[1] ?? null,
   },
   {
     family: 'sendmail', confidence: 'high', sources: [...BANNER, ...EHLO], line: /\bSendmail\b(?: (\d+\.\d+(?:\.\d+)*)(?:\/[^/;\s]*(?:\/([^;\s]+))?)?)?/,

@@ -74,6 +74,11 @@ const ROWS: Row[] = [
     expect: { family: 'exim', version: '4.95', platform: 'Ubuntu', confidence: 'high' },
   },
   {
+    origin: 'Exim on Debian with the banner Debian\'s exim4.conf.template offers (MAIN_SMTP_BANNER with the package version)',
+    observations: seen(['banner', '220 mx.example.com ESMTP Exim 4.96 (Debian package 4.96-15+deb12u2) Fri, 04 Dec 2026 05:00:06 +0000']),
+    expect: { family: 'exim', version: '4.96', platform: 'Debian package 4.96-15+deb12u2', confidence: 'high' },
+  },
+  {
     origin: 'Exim 4.90_1 on Ubuntu 18.04 (HTB "FriendZone")',
     observations: seen(['banner', '220 FriendZone ESMTP Exim 4.90_1 Ubuntu Sat, 19 Aug 2023 04:08:47 +0300']),
     expect: { family: 'exim', version: '4.90_1', platform: 'Ubuntu' },
