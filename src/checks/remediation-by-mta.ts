@@ -34,6 +34,10 @@
 //   <name>, protocols (tls_config_parse_protocols: "tlsv1.2,tlsv1.3"), match from local / match
 //   auth from any ... action relay, match from any for domain ... action <local delivery>;
 //   smtp_session.c advertises AUTH only on a TLS session.
+// - Exim, the specification (tls_certificate): "the host's certificate itself, then the first
+//   intermediate certificate ..." in one file. OpenSMTPD, smtpd.conf(5): "A certificate chain may
+//   be created by appending one or many certificates ... to certfile". Haraka, docs/plugins/tls.md:
+//   cert= holds the certificate then its chain.
 // - Haraka: config/me (the host name; haraka-net-utils get_primary_host_name), the tls plugin with
 //   config/tls.ini (key=, cert=, minVersion=) or config/tls_key.pem and tls_cert.pem,
 //   plugins/auth/auth_base.js (AUTH offered only when connection.tls.enabled), haraka-plugin-relay
@@ -53,6 +57,8 @@ export type RemediationTopic =
   | 'starttls-setup'
   /** tls/protocol, tls/starttls: accept TLS 1.2 and 1.3 only */
   | 'tls-versions'
+  /** tls/certificate: send the intermediate certificates with the leaf */
+  | 'certificate-chain'
   /** relay/open: relay only for your own networks and authenticated users */
   | 'relay-closed'
   /** relay/open: a relay refusal with a temporary code (Postfix's defer_unauth_destination) */
@@ -126,6 +132,15 @@ const TEXTS: Record<RemediationTopic, TopicTexts> = {
       sendmail: () => `define(\`confSERVER_SSL_OPTIONS', \`+SSL_OP_NO_SSLv2 +SSL_OP_NO_SSLv3 +SSL_OP_NO_TLSv1 +SSL_OP_NO_TLSv1_1')dnl in sendmail.mc (Sendmail 8.15 and later; 8.14: O ServerSSLOptions=... under LOCAL_CONFIG), ${MC}.`,
       opensmtpd: () => 'add protocols "tlsv1.2,tlsv1.3" to the listen on ... tls line in smtpd.conf, then restart smtpd.',
       haraka: () => 'set minVersion=TLSv1.2 in config/tls.ini (Node\'s default minimum; a lower value was set there), then restart Haraka.',
+    },
+  },
+  'certificate-chain': {
+    generic: () => 'Serve the full chain (the leaf certificate, then its intermediates) from a public CA (Postfix: smtpd_tls_chain_files; Exim: tls_certificate; OpenSMTPD: the pki cert file; Haraka: cert= in config/tls.ini), then reload the mail server.',
+    family: {
+      postfix: () => 'list the private key, the leaf certificate and its intermediates, in that order, in smtpd_tls_chain_files in main.cf (an ACME client\'s privkey.pem, fullchain.pem), then postfix reload.',
+      exim: () => 'point tls_certificate at a file holding the leaf certificate followed by its intermediates (fullchain.pem, not cert.pem; Debian: /etc/exim4/exim.crt or MAIN_TLS_CERTIFICATE), then restart Exim.',
+      opensmtpd: () => 'append the intermediate certificates to the file of the pki ... cert line in smtpd.conf (fullchain.pem), then restart smtpd.',
+      haraka: () => 'append the intermediate certificates after the certificate in the cert= file of config/tls.ini (or in config/tls_cert.pem), then restart Haraka.',
     },
   },
   'relay-closed': {

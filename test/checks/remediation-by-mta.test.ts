@@ -72,6 +72,10 @@ const DIRECTIVES: Array<[RemediationTopic, MtaFingerprint, RegExp, RegExp?]> = [
   ['server-name', HARAKA, /write mx1\.example\.com into config\/me/],
   ['server-name', EXCHANGE, /Set-ReceiveConnector .* -Fqdn mx1\.example\.com/],
   ['server-name', GMAIL, /Google operates this server/],
+  ['certificate-chain', POSTFIX, /the private key, the leaf certificate and its intermediates, in that order, in smtpd_tls_chain_files/],
+  ['certificate-chain', EXIM, /tls_certificate at a file holding the leaf certificate followed by its intermediates/],
+  ['certificate-chain', OPENSMTPD, /append the intermediate certificates to the file of the pki \.\.\. cert line/],
+  ['certificate-chain', HARAKA, /cert= file of config\/tls\.ini/],
   ['relay-refuse-permanently', POSTFIX, /defer_unauth_destination.*454 4\.7\.1.*reject_unauth_destination answers 554 5\.7\.1/],
 ];
 
