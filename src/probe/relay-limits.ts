@@ -36,6 +36,7 @@ const LIMITS: Record<string, RelayLimits> = {
   unknown: { family: 'unknown', budget: 3, counts: 'errors', per: 'session' },
 };
 
+/** The limits for an MTA family as src/probe/mta-fingerprint.ts names it ('postfix', 'exim', ...). */
 export function relayLimitsFor(family: string | null): RelayLimits {
   return LIMITS[family ?? 'unknown'] ?? LIMITS.unknown!;
 }
@@ -50,14 +51,3 @@ export function countsAgainstLimit(limits: RelayLimits, command: 'MAIL' | 'RCPT'
   }
 }
 
-/**
- * The MTA family whose limits apply, from what the server showed of itself (greeting and EHLO
- * lines). Only the families with known limits above are told apart here.
- */
-export function limitsFamily(texts: readonly string[]): string | null {
-  const all = texts.join('\n');
-  if (/\bESMTP Postfix\b|\bPostfix\b/.test(all)) return 'postfix';
-  if (/\bESMTP Exim\b|\bExim \d/.test(all)) return 'exim';
-  if (/\bSendmail\b/.test(all)) return 'sendmail';
-  return null;
-}

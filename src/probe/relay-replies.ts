@@ -7,26 +7,19 @@
 // bouncing it. That reply is still a refusal to relay: no client can make the server relay by
 // retrying. Other 4yz answers (greylisting, rate limits, a temporary lookup failure) say
 // nothing yet: those forms count as deferred, not refused.
+import { classifyRefusal } from './refusal-kind.ts';
 import type { ReplyFact } from './types.ts';
 
 export type RcptOutcome = 'accepted' | 'refused' | 'deferred';
 
-const text = (reply: ReplyFact): string => reply.lines.join(' ');
-
-/** "Relay access denied", "Relaying denied", "relay not permitted", "Relaying prohibited", 5.7.54 ... */
+/** "Relay access denied", "Relaying denied", "relay not permitted", 5.7.54 ...: refusal-kind.ts has the table. */
 export function isRelayRefusal(reply: ReplyFact): boolean {
-  const t = text(reply);
-  // RFC 7372 3.2: 5.7.54 "Unable to relay"; Exchange says "Unable to relay" too
-  if (reply.enhanced === '5.7.54' || reply.enhanced === '4.7.54') return true;
-  return /\brelay(?:ing)?\b[^.]*\b(?:denied|not permitted|not allowed|prohibited|refused|rejected|forbidden)\b|\b(?:unable|not allowed|not authori[sz]ed|denied)\b[^.]*\bto relay\b/i.test(t)
-    || /\bAdministrative prohibition\b/i.test(t); // Exim's default text for an ACL `deny`/`require` without a message
+  return classifyRefusal(reply, 'RCPT')?.kind === 'relay-denied';
 }
 
-/** 530 5.7.0 "Authentication required" (RFC 4954 6), or a 5.7.0/5.7.1 refusal that asks for AUTH. */
+/** 530 5.7.0 "Authentication required" (RFC 4954 6), or a refusal that asks for AUTH. */
 export function isAuthenticationRequired(reply: ReplyFact | null): boolean {
-  if (reply === null) return false;
-  if (reply.code === 530) return true;
-  return reply.code >= 500 && (reply.enhanced === '5.7.0' || reply.enhanced === '5.7.1') && /\bauth(?:entication|enticate)?\b/i.test(text(reply));
+  return reply !== null && reply.code >= 500 && classifyRefusal(reply, null)?.kind === 'auth-required';
 }
 
 /** The meaning of the server's answer to one relay RCPT. */

@@ -190,6 +190,28 @@ export interface RelayFact {
   reconnects: number;
 }
 
+/** The MTA families the fingerprint knows (src/probe/mta-fingerprint.ts). */
+export type MtaFamily = 'postfix' | 'exim' | 'sendmail' | 'opensmtpd' | 'haraka' | 'exchange' | 'gmail' | 'unknown';
+
+/**
+ * Which mail server software answered, when its replies show it. `confidence`: high when the
+ * server names itself (banner, EHLO, Gmail's "gsmtp" tag); medium when a reply text or EHLO
+ * keyword only that software uses by default gives it away; low for a weaker hint; none for
+ * unknown. `source` says which reply it came from and `evidence` is that reply line.
+ */
+export interface MtaFingerprint {
+  family: MtaFamily;
+  /** as the server printed it ("4.96", "8.17.1.9", "3.3.4"), or null */
+  version: string | null;
+  /** a distribution or build the server names ("Debian/GNU", "Ubuntu", "Debian-2+deb12u2"), or null */
+  platform: string | null;
+  confidence: 'high' | 'medium' | 'low' | 'none';
+  /** banner, EHLO, EHLO (TLS), STARTTLS, MAIL, RCPT, QUIT; null when unknown */
+  source: string | null;
+  /** the reply line it was recognised from ('' when unknown) */
+  evidence: string;
+}
+
 export interface TranscriptFact {
   purpose: string;
   entries: TranscriptEntry[];
@@ -226,4 +248,6 @@ export interface SmtpAddressProbe {
   transcript: TranscriptFact;
   /** the short extra sessions: TLS version tries, relay reconnects */
   otherTranscripts: TranscriptFact[];
+  /** the MTA software, recognised from the replies (absent in facts saved before it existed) */
+  mta?: MtaFingerprint;
 }

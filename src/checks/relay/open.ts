@@ -14,6 +14,32 @@ import { defineCheck } from '../../core/check.ts';
 import { formatReply } from '../../probe/facts-of.ts';
 import { plural, reachedProbes } from '../../probe/describe.ts';
 import { describeTry } from '../../probe/relay-test.ts';
+import { mtaOf } from '../../probe/mta-fingerprint.ts';
+import { classifyRefusal, type Refusal } from '../../probe/refusal-kind.ts';
+import type { RelayTry, ReplyFact } from '../../probe/types.ts';
+import { remediationFor } from '../remediation-by-mta.ts';
+
+/** The reply that decided a try (RCPT when it was sent, else MAIL), classified. */
+function answerOf(t: RelayTry): { reply: ReplyFact | null; refusal: Refusal | null } {
+  return t.rcpt !== null ? { reply: t.rcpt, refusal: classifyRefusal(t.rcpt, 'RCPT') } : { reply: t.mail, refusal: classifyRefusal(t.mail, 'MAIL') };
+}
+
+/**
+ * Why a server answered the relay test only with 4xx, in words: a relay refusal with a
+ * temporary code (Postfix's default defer_unauth_destination: "454 4.7.1 Relay access denied")
+ * is not greylisting, and says the server does not relay; anything else (greylisting, rate
+ * limits) means "try again later".
+ */
+function deferralReason(deferred: RelayTry[], remediation: string): string {
+  const answers = deferred.map(answerOf);
+  const example = formatReply(answers[0]!.reply);
+  const forms = deferred.map((t) => t.form).join(', ');
+  const kinds = new Set(answers.map((a) => a.refusal?.kind ?? 'other'));
+  if (kinds.size === 1 && kinds.has('relay-denied')) {
+    return `relaying was refused, but only with a temporary code to ${forms} (${example}: a relay refusal, not greylisting), so the refusal is not final and senders retry it. ${remediation}`;
+  }
+  return `only temporary (4xx) answers to ${forms} (${example}): greylisting or rate limiting; try again later`;
+}
 
 export default defineCheck({
   id: 'relay/open',
@@ -37,6 +63,7 @@ export default defineCheck({
     if (smtp.skipped === null && !smtp.relayEnabled) return ctx.skip('the open-relay test is disabled (--no-relay)');
     const probes = reachedProbes(ctx, smtp);
     if (probes === null) return;
+    const domain = ctx.target.kind === 'domain' ? ctx.target.domain : undefined;
     for (const { p, subject } of probes.reached) {
       const r = p.relay;
       if (r === null) {
@@ -52,7 +79,7 @@ export default defineCheck({
             subject,
             message: `${p.address} agreed to relay mail from ${r.from} to ${r.to} (both outside the domain) in ${accepted.length} of ${r.tries.length} forms (${accepted.map((t) => t.form).join(', ')}): anyone can send mail through it.` +
               (all ? ` It also accepted the invalid local recipient ${r.acceptsAll!.recipient}, so it accepts every recipient at RCPT ("accepts all, may discard"): it may drop or bounce later, but spammers only need the 250.` : ''),
-            remediation: 'Relay only for your own networks and authenticated users (Postfix: smtpd_relay_restrictions = permit_mynetworks, permit_sasl_authenticated, reject_unauth_destination; Exim: relay_from_hosts and the RCPT ACL).',
+            remediation: remediationFor('relay-closed', mtaOf(p), domain ? { domain } : {}),
             evidence: [
               ...accepted.map(describeTry),
               ...(r.acceptsAll ? [`accept-all check: RCPT TO:<${r.acceptsAll.recipient}> -> ${formatReply(r.acceptsAll.reply)}`] : []),
@@ -62,11 +89,13 @@ export default defineCheck({
           break;
         }
         case 'closed': {
-          const first = r.tries.find((t) => t.rcpt !== null) ?? r.tries[0]!;
+          // the example is a relay refusal when there is one: that is what "closed" rests on
+          const answers = r.tries.map(answerOf);
+          const example = answers.find((a) => a.refusal?.kind === 'relay-denied') ?? answers[0]!;
           const temporary = r.tries.find((t) => t.rcpt !== null && t.rcpt.code >= 400 && t.rcpt.code < 500);
           const atMail = r.tries.filter((t) => t.rcpt === null);
           const sessions = r.sessions > 1 ? ` in ${r.sessions} sessions` : '';
-          ctx.note(`${subject}: refused all ${plural(r.tries.length, 'relay form')} ${over}${sessions} (e.g. ${formatReply(first.rcpt ?? first.mail)})` +
+          ctx.note(`${subject}: refused all ${plural(r.tries.length, 'relay form')} ${over}${sessions} (e.g. ${formatReply(example.reply)})` +
             (atMail.length > 0 ? `; ${atMail.map((t) => `${t.form} refused at MAIL FROM:<${t.mailFrom}> (${formatReply(t.mail)})`).join(', ')}` : '') +
             (temporary ? `; "${formatReply(temporary.rcpt)}" is a relay refusal with a temporary code (Postfix's defer_unauth_destination): retrying never makes it relay` : ''));
           break;
@@ -79,7 +108,7 @@ export default defineCheck({
         }
         case 'deferred': {
           const deferred = r.tries.filter((t) => t.outcome === 'deferred');
-          ctx.undetermined(subject, `only temporary (4xx) answers to ${deferred.map((t) => t.form).join(', ')} (${formatReply(deferred[0]!.rcpt ?? deferred[0]!.mail)}): greylisting or rate limiting; try again later`);
+          ctx.undetermined(subject, deferralReason(deferred, remediationFor('relay-refuse-permanently', mtaOf(p))));
           break;
         }
         case 'incomplete': {
