@@ -80,6 +80,7 @@ for (const family of FAMILIES) {
         // names: the greeting and EHLO name the MX host, whose PTR and A records agree
         for (const id of ['smtp/reachable', 'smtp/banner', 'ptr/present', 'ptr/forward-confirmed']) assert.equal(check(report, id).status, 'pass', `${id}: ${JSON.stringify(check(report, id))}`);
         assert.equal(probe.bannerHost, s.mx);
+        assert.equal(probe.mta.family, family, `fingerprint: ${JSON.stringify(probe.mta)}`);
 
         // TLS, against OpenSSL's own handshake
         const offers = opensslStartTls(s.ip, s.mx);
@@ -92,6 +93,10 @@ for (const family of FAMILIES) {
           }
           const legacy = ['TLSv1', 'TLSv1.1'].some((v) => probe.versions.versions[v]?.result === 'accepted');
           assert.equal(check(report, 'tls/protocol').status, legacy ? 'warn' : 'pass');
+          if (legacy && family === 'exim') {
+            // Debian's Exim is built with GnuTLS: the fix must name GnuTLS's option, not only OpenSSL's
+            assert.match((check(report, 'tls/protocol').findings[0] as { remediation?: string }).remediation ?? '', /tls_require_ciphers/);
+          }
         }
         assert.deepEqual(mta.messageTransfers(), [], 'the server\'s log shows no DATA');
       } finally {
