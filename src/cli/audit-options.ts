@@ -54,6 +54,7 @@ export interface RawAuditFlags {
   color?: boolean;
   verbose?: boolean;
   connectTo?: string[];
+  sourceAddress?: string;
   saveFacts?: string;
   facts?: string;
   /** finding codes whose findings do not count */
@@ -94,6 +95,8 @@ export interface AuditSettings {
   color: boolean;
   verbose: boolean;
   connectTo: string[];
+  /** --source-address: where outgoing connections start from; null: the system's choice */
+  sourceAddress: string | null;
   saveFacts: string | null;
   replay: SavedFacts | null;
 }
@@ -181,6 +184,8 @@ export function parseAuditFlags(flags: RawAuditFlags): AuditSettings {
   for (const spec of connectTo) {
     try { parseConnectTo(spec); } catch (error) { throw new UsageError((error as Error).message); }
   }
+  const sourceAddress = flags.sourceAddress?.trim() || null;
+  if (sourceAddress !== null && net.isIP(sourceAddress) === 0) throw new UsageError(`--source-address "${sourceAddress}" is not an IP address`);
   const ips = flags.ip ?? [];
   for (const ip of ips) {
     const problem = ipOptionProblem(ip);
@@ -245,7 +250,7 @@ export function parseAuditFlags(flags: RawAuditFlags): AuditSettings {
   return {
     resolvers, format: outputs[0]!.format, output: outputs[0]!.file, outputs, ignore, zones, warnings,
     failOn, only, skip, options, timeoutMs, concurrency,
-    color: flags.color !== false, verbose: flags.verbose === true, connectTo,
+    color: flags.color !== false, verbose: flags.verbose === true, connectTo, sourceAddress,
     saveFacts: flags.saveFacts ?? null, replay,
   };
 }

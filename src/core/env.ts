@@ -16,6 +16,8 @@ export interface EnvSettings {
   dnsTries?: number;
   /** host:port=ip:port */
   connectTo?: string[];
+  /** local address outgoing SMTP/HTTPS connections start from (--source-address) */
+  sourceAddress?: string | null;
   clock?: Clock;
   /** receives one line per DNS query and other diagnostics (--verbose) */
   debug?: (line: string) => void;
@@ -45,7 +47,7 @@ export function createAuditEnv(settings: EnvSettings = {}): AuditEnv {
     : stub;
   return {
     resolver,
-    dialer: new NetDialer((settings.connectTo ?? []).map(parseConnectTo)),
+    dialer: new NetDialer((settings.connectTo ?? []).map(parseConnectTo), { sourceAddress: settings.sourceAddress ?? null }),
     clock: settings.clock ?? systemClock,
     debug,
   };

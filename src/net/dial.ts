@@ -44,11 +44,22 @@ export function parseConnectTo(spec: string): ConnectToRule {
   return { fromHost: from.host.replace(/\.$/, ''), fromPort: from.port, toHost: to.host, toPort: to.port };
 }
 
+export interface DialerSettings {
+  /**
+   * The local address outgoing connections start from (--source-address), like swaks'
+   * --local-interface: on a host with several addresses, the one whose reputation and
+   * reverse DNS the servers should see. Used for destinations of its own address family.
+   */
+  sourceAddress?: string | null;
+}
+
 export class NetDialer implements Dialer {
   private readonly rules: ConnectToRule[];
+  private readonly sourceAddress: string | null;
 
-  constructor(rules: ConnectToRule[] = []) {
+  constructor(rules: ConnectToRule[] = [], settings: DialerSettings = {}) {
     this.rules = rules;
+    this.sourceAddress = settings.sourceAddress ?? null;
   }
 
   destination(request: Pick<DialRequest, 'host' | 'port' | 'hostname'>): { host: string; port: number } {
@@ -63,7 +74,8 @@ export class NetDialer implements Dialer {
   dial(request: DialRequest): Promise<net.Socket> {
     const target = this.destination(request);
     return new Promise((resolve, reject) => {
-      const socket = net.connect({ host: target.host, port: target.port });
+      const local = this.sourceAddress !== null && net.isIP(this.sourceAddress) === net.isIP(target.host) ? { localAddress: this.sourceAddress } : {};
+      const socket = net.connect({ host: target.host, port: target.port, ...local });
       const timer = setTimeout(() => {
         socket.destroy();
         const error = new Error(`connect to ${target.host}:${target.port} timed out after ${request.timeoutMs} ms`) as NodeJS.ErrnoException;

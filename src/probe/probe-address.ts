@@ -3,10 +3,12 @@
 //    offered, TLS handshake (SNI = MX host name), EHLO over TLS;
 // 2. the open-relay test on that session (relay-test.ts), unless disabled; when the TLS
 //    handshake failed it runs on a fresh plaintext session instead, since that is what a
-//    sender falls back to; it stops at RCPT and never sends DATA;
+//    sender falls back to (also when the handshake stalls until the timeout); it stops at RCPT
+//    and never sends DATA;
 // 3. QUIT;
 // 4. when STARTTLS was offered: short sessions limited to TLS 1.0, 1.1 (and 1.2 when the main
 //    handshake did not show it), one after another (tls-versions.ts).
+// 5. the MTA fingerprint, from the replies seen (mta-fingerprint.ts): no extra command.
 // Connections to one address never overlap (the caller, probe-cache.ts, serializes them).
 // It never sends AUTH, DATA or BDAT, and never follows a redirect of any kind.
 import { randomBytes } from 'node:crypto';
@@ -15,9 +17,11 @@ import type { AuditEnv, AuditOptions } from '../core/context.ts';
 import { announcedHost } from './facts-of.ts';
 import { usableServerName, relayForms } from './relay-forms.ts';
 import { openSession, type OpenedSession, type SessionPlan } from './open-session.ts';
+import { relayLimitsFor } from './relay-limits.ts';
 import { runRelayTest, type RelaySession } from './relay-test.ts';
 import { summarizeVersions, tryVersion, versionsFromMainHandshake } from './tls-versions.ts';
-import type { RelayFact, SmtpAddressProbe, StepFact, TlsVersionName, TranscriptFact } from './types.ts';
+import { fingerprintMta, observationsOf } from './mta-fingerprint.ts';
+import type { RelayFact, SmtpAddressProbe, StartTlsFact, StepFact, TlsVersionName, TranscriptFact } from './types.ts';
 
 export interface AddressProbeRequest {
   address: string;
@@ -28,8 +32,10 @@ export interface AddressProbeRequest {
   localDomain: string | null;
 }
 
-/** How many times the relay test reopens a session that ended part-way. */
+/** How many times the relay test reopens a session the server ended unexpectedly. */
 const RELAY_RECONNECTS = 2;
+/** Sessions the relay test may use in all: 16 forms at one refusal per session, the accept-all check, reconnects. */
+const RELAY_MAX_SESSIONS = 20;
 
 function trustOptions(options: AuditOptions): tls.ConnectionOptions {
   if (options.caCertificates.length === 0) return {};
@@ -72,11 +78,11 @@ export async function probeAddress(env: AuditEnv, options: AuditOptions, request
   } else if (main.outcome !== 'completed') {
     relayNotRun = 'the server could not be reached far enough to try';
   } else {
-    const handshakeFailed = main.starttls.outcome === 'handshake-failed';
+    const handshakeFailed = tlsHandshakeFailed(main.starttls);
     let start: OpenedSession | null = main.session === null ? null : main;
     let extra: OpenedSession | null = null;
     if (start === null && handshakeFailed) {
-      // A sender whose handshake fails delivers in plaintext: test what it would meet there.
+      // A sender whose handshake fails (or stalls past its timeout) delivers in plaintext: test what it would meet there.
       extra = await openSession({ ...base, starttls: 'none', label: 'relay session: ' });
       steps.push(...extra.steps);
       start = extra.session === null ? null : extra;
@@ -92,6 +98,11 @@ export async function probeAddress(env: AuditEnv, options: AuditOptions, request
       const serverName = usableServerName(main.ehlo?.domain) ?? usableServerName(main.banner ? announcedHost(main.banner.lines[0]) : null) ?? usableServerName(request.hosts[0]);
       const reopened: OpenedSession[] = [];
       const startedRelay = clock.monotonicMs();
+      // the step goes in now, so that it comes before the QUIT of the main session the test may end
+      const relayStep: StepFact = { name: 'relay test', ms: 0, ok: true };
+      steps.push(relayStep);
+      // the error limits of the server's family, as far as its greeting and EHLO tell
+      const family = fingerprintMta(observationsOf({ banner: main.banner, ehlo: main.ehlo, ehloTls: main.ehloTls, starttls: main.starttls, relay: null, transcript: { purpose: '', entries: [] } })).family;
       relay = await runRelayTest({
         start: { session: start.session!, pipelining: ehlo?.pipelining === true },
         over,
@@ -100,9 +111,12 @@ export async function probeAddress(env: AuditEnv, options: AuditOptions, request
         forms: relayForms({ from: options.relayFrom, to: options.relayTo, address: request.address, serverName }),
         invalidLocalRecipient: invalidRecipient(request.localDomain ?? serverName),
         timeoutMs: options.timeoutMs,
+        limits: relayLimitsFor(family),
+        maxSessions: RELAY_MAX_SESSIONS,
         maxReconnects: RELAY_RECONNECTS,
-        reconnect: async (): Promise<RelaySession | null> => {
-          const again = await openSession({ ...base, starttls: over === 'tls' ? 'if-offered' : 'none', label: `relay reconnect ${reopened.length + 1}: ` });
+        endStart: () => timedStep(start === main ? 'QUIT' : 'relay session: QUIT', () => start!.session!.quit(options.timeoutMs)),
+        openSession: async (): Promise<RelaySession | null> => {
+          const again = await openSession({ ...base, starttls: over === 'tls' ? 'if-offered' : 'none', label: `relay session ${reopened.length + 2}: ` });
           reopened.push(again);
           steps.push(...again.steps);
           if (again.session === null) return null;
@@ -110,13 +124,11 @@ export async function probeAddress(env: AuditEnv, options: AuditOptions, request
           return { session: again.session, pipelining: e?.pipelining === true };
         },
       });
-      steps.push({ name: 'relay test', ms: Math.round(clock.monotonicMs() - startedRelay), ok: relay.verdict !== 'incomplete', detail: `${relay.tries.length} tries, ${relay.verdict}` });
-      for (const [i, s] of reopened.entries()) {
-        if (s.session !== null) await timedStep(`relay reconnect ${i + 1}: QUIT`, () => s.session!.quit(options.timeoutMs));
-        otherTranscripts.push(s.transcript(`relay test, reconnection ${i + 1}`));
-      }
+      Object.assign(relayStep, { ms: Math.round(clock.monotonicMs() - startedRelay), ok: relay.verdict !== 'incomplete', detail: `${relay.tries.length} forms in ${relay.sessions} session${relay.sessions === 1 ? '' : 's'}, ${relay.verdict}` });
+      // the relay test ended (QUIT) every session it opened, and the main one when it moved on
+      for (const [i, s] of reopened.entries()) otherTranscripts.push(s.transcript(`relay test, session ${i + 2}`));
       if (extra !== null) {
-        if (extra.session !== null) await timedStep('relay session: QUIT', () => extra!.session!.quit(options.timeoutMs));
+        if (extra.session !== null && !extra.session.closed) await timedStep('relay session: QUIT', () => extra!.session!.quit(options.timeoutMs));
         otherTranscripts.push(extra.transcript('relay test (plaintext, after the TLS handshake failed)'));
       }
     }
@@ -167,7 +179,19 @@ export async function probeAddress(env: AuditEnv, options: AuditOptions, request
     steps,
     transcript,
     otherTranscripts,
+    mta: fingerprintMta(observationsOf({ banner: main.banner, ehlo: main.ehlo, ehloTls: main.ehloTls, starttls: main.starttls, relay, transcript })),
   };
+}
+
+/**
+ * STARTTLS was answered 220 and the handshake then failed, or stalled until the timeout (a
+ * middlebox that swallows the ClientHello, a server that never answers it). Either way a
+ * sender's opportunistic TLS gives up there and it delivers in plaintext: RFC 3207 section 4.1
+ * leaves that to the client, and Postfix (smtp_tls_security_level = may, postconf(5)) and Exim
+ * (tls_tempfail_tryclear, on by default) reconnect and deliver in clear.
+ */
+function tlsHandshakeFailed(s: StartTlsFact): boolean {
+  return s.outcome === 'handshake-failed' || (s.outcome === 'error' && s.error?.step === 'TLS handshake');
 }
 
 function invalidRecipient(domain: string | null): string | null {

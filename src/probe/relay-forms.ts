@@ -11,7 +11,14 @@ export interface RelayForm {
   form: string;
   /** what the form is, for people */
   description: string;
-  mailFrom: string;
+  /**
+   * What the form varies. Sender forms try an outside recipient from a particular sender;
+   * recipient forms try a routing syntax in RCPT from a sender the server has already
+   * accepted (learned from the sender forms), so a refused sender never hides the answer.
+   */
+  varies: 'sender' | 'recipient';
+  /** the sender of a sender form; null for recipient forms (the runner supplies it) */
+  mailFrom: string | null;
   rcptTo: string;
 }
 
@@ -50,13 +57,12 @@ export function relayForms(input: RelayFormInput): RelayForm[] {
   const to = split(input.to);
   const ip = addressLiteral(input.address);
   const name = usableServerName(input.serverName);
-  const senderAtIp = `${from.local}@${ip}`;
   const forms: RelayForm[] = [
-    { form: 'null-sender', description: 'null reverse-path (bounce) to an outside recipient', mailFrom: '', rcptTo: input.to },
-    { form: 'plain', description: 'outside sender to an outside recipient', mailFrom: input.from, rcptTo: input.to },
+    { form: 'null-sender', description: 'null reverse-path (bounce) to an outside recipient', varies: 'sender', mailFrom: '', rcptTo: input.to },
+    { form: 'plain', description: 'outside sender to an outside recipient', varies: 'sender', mailFrom: input.from, rcptTo: input.to },
   ];
-  if (name) forms.push({ form: 'sender-server-name', description: 'sender forged at the server\'s own name', mailFrom: `${from.local}@${name}`, rcptTo: input.to });
-  forms.push({ form: 'sender-address-literal', description: 'sender at the server\'s address literal', mailFrom: senderAtIp, rcptTo: input.to });
+  if (name) forms.push({ form: 'sender-server-name', description: 'sender forged at the server\'s own name', varies: 'sender', mailFrom: `${from.local}@${name}`, rcptTo: input.to });
+  forms.push({ form: 'sender-address-literal', description: 'sender at the server\'s address literal', varies: 'sender', mailFrom: `${from.local}@${ip}`, rcptTo: input.to });
   const rcpts: Array<[string, string, string | null]> = [
     ['percent-hack-address', '%-hack routed through the server\'s address literal', `${to.local}%${to.domain}@${ip}`],
     ['percent-hack-name', '%-hack routed through the server\'s name', name && `${to.local}%${to.domain}@${name}`],
@@ -72,7 +78,7 @@ export function relayForms(input: RelayFormInput): RelayForm[] {
     ['bang-path-name', 'UUCP bang path @ the server\'s name', name && `${to.domain}!${to.local}@${name}`],
   ];
   for (const [form, description, rcptTo] of rcpts) {
-    if (rcptTo) forms.push({ form, description, mailFrom: senderAtIp, rcptTo });
+    if (rcptTo) forms.push({ form, description, varies: 'recipient', mailFrom: null, rcptTo });
   }
   return forms;
 }

@@ -1,14 +1,32 @@
-// The open-relay test over an open session (after EHLO, over TLS when it worked). Each try is
-// RSET, MAIL FROM an outside sender, RCPT TO an outside recipient, in one of the address forms
-// of relay-forms.ts; it stops at RCPT. DATA is never sent (ProbeSession refuses it), so no
-// message is ever relayed, whatever the server answers.
-// With PIPELINING (RFC 2920) the three commands of a try go in one group. A session that ends
-// part-way is reopened (at most `maxReconnects` times) and the remaining forms are tried there.
-// After an accepted form one more RCPT goes to an obviously invalid local recipient: a server
-// that accepts that too accepts every recipient and may discard (or bounce) later.
+// The open-relay test: does the server agree to relay mail from an outside sender to an
+// outside recipient, in any of the address forms of relay-forms.ts? It stops at RCPT: DATA is
+// never sent (ProbeSession refuses it), so no message is ever relayed, whatever the answer.
+//
+// 1. Sender forms first (null sender, the plain outside sender, a sender forged at the
+//    server's name, at its address literal): RSET and MAIL, then RCPT only after MAIL was
+//    accepted, so a refused sender never draws a "503 sender not yet given" that some servers
+//    (Exim) count as a protocol error. A sender the server refuses outright decides its form:
+//    mail from that sender cannot be relayed.
+// 2. Recipient forms (the %-hack, quoted local parts, doubled @, source routes, bang paths)
+//    from a sender the server accepted in step 1 (the plain outside sender when it was
+//    accepted), one MAIL and the RCPTs of a batch pipelined where PIPELINING is offered. A form
+//    is judged only when the server answered its RCPT.
+// 3. The forms are spread over short sequential sessions so that no session takes more
+//    refusals than the server tolerates (relay-limits.ts): Postfix sleeps a second before
+//    each reply past its soft error limit, Exim drops the session after three protocol
+//    errors, Sendmail throttles refused recipients. A session ends with QUIT before the next
+//    one opens: never two connections to one address at a time.
+// 4. After an accepted form, RCPT to an obviously invalid local recipient (from the accepted
+//    sender): a server that accepts that too accepts every recipient and may discard later.
+// A reply that arrives before the server closes the connection keeps its meaning (550 then
+// close is a refusal); a form whose reply never came is tried once more in a new session.
+import { SmtpError } from '../net/smtp/smtp-session.ts';
+import type { SmtpReply } from '../net/smtp/reply-reader.ts';
 import { formatReply, probeErrorOf, replyFact } from './facts-of.ts';
 import { MessageTransferRefused, type ProbeSession } from './probe-session.ts';
 import type { RelayForm } from './relay-forms.ts';
+import { countsAgainstLimit, type RelayLimits } from './relay-limits.ts';
+import { classifyRcpt, is2xx, isAuthenticationRequired } from './relay-replies.ts';
 import type { ProbeError, RelayFact, RelayTry, ReplyFact } from './types.ts';
 
 export interface RelaySession {
@@ -25,93 +43,306 @@ export interface RelayTestPlan {
   /** an address at a domain the server receives for, that cannot exist; null: no accept-all check */
   invalidLocalRecipient: string | null;
   timeoutMs: number;
-  /** open a fresh session in the same mode, or null when that fails */
-  reconnect: () => Promise<RelaySession | null>;
+  /** the error limits to stay under (relay-limits.ts) */
+  limits: RelayLimits;
+  /** open a fresh session in the same mode (TLS when the test runs over TLS), or null when that fails */
+  openSession: () => Promise<RelaySession | null>;
+  /** sessions in all, the first included */
+  maxSessions: number;
+  /** sessions the server may end unexpectedly before the test gives up on the remaining forms */
   maxReconnects: number;
+  /** ends the first session when the test moves on from it (the caller owns it: QUIT, timed as its step) */
+  endStart: () => Promise<void>;
 }
 
-const isAuthRequired = (r: ReplyFact | null): boolean => r !== null && (r.code === 530 || (r.code >= 500 && r.enhanced === '5.7.0' && /auth/i.test(r.lines.join(' '))));
-const is2xx = (r: ReplyFact | null): boolean => r !== null && r.code >= 200 && r.code < 300;
+/** Senders to use for the recipient forms, most ordinary first: the plain outside sender, then the null sender. */
+const SENDER_PREFERENCE = ['plain', 'null-sender', 'sender-server-name', 'sender-address-literal'];
 
-async function exchange(s: RelaySession, mailFrom: string, rcptTo: string, timeoutMs: number): Promise<{ mail: ReplyFact; rcpt: ReplyFact | null }> {
-  const mailLine = `MAIL FROM:<${mailFrom}>`;
-  const rcptLine = `RCPT TO:<${rcptTo}>`;
-  if (s.pipelining) {
-    const [, mail, rcpt] = await s.session.pipeline(['RSET', mailLine, rcptLine], timeoutMs * 2);
-    return { mail: replyFact(mail!), rcpt: replyFact(rcpt!) };
+interface Transaction {
+  /** the answer to MAIL, null when none arrived */
+  mail: ReplyFact | null;
+  /** the answers to the RCPTs that arrived, in order */
+  rcpts: ReplyFact[];
+  /** set when the session ended or failed before every answer arrived */
+  lost: ProbeError | null;
+}
+
+class Runner {
+  private current: RelaySession | null;
+  private used = 0; // replies counted against the limit in the current session
+  private transactions = 0; // MAIL commands sent in the current session
+  sessions = 1;
+  reconnects = 0;
+  lastError: ProbeError | null = null;
+  private readonly plan: RelayTestPlan;
+
+  constructor(plan: RelayTestPlan) {
+    this.plan = plan;
+    this.current = plan.start;
   }
-  await s.session.command('RSET', timeoutMs);
-  const mail = replyFact(await s.session.command(mailLine, timeoutMs));
-  if (!is2xx(mail)) return { mail, rcpt: null };
-  return { mail, rcpt: replyFact(await s.session.command(rcptLine, timeoutMs)) };
+
+  get pipelining(): boolean {
+    return this.current?.pipelining === true;
+  }
+
+  get sessionNumber(): number {
+    return this.sessions;
+  }
+
+  /** Room for `need` more counted refusals: in this session, or in a new one. False when no session can be had. */
+  async room(need: number): Promise<boolean> {
+    if (this.current !== null && this.current.session.closed) {
+      // the server ended the session after its last answer: not a switch we planned
+      this.lastError ??= { step: 'relay test', kind: 'closed', message: 'the server closed the connection', code: null };
+      return this.next(false);
+    }
+    const fresh = this.plan.limits.per === 'transaction' ? this.plan.limits.budget : this.plan.limits.budget - this.used;
+    if (this.current !== null && fresh >= need) return true;
+    return this.next(true);
+  }
+
+  /** How many counted refusals the current session can still take. */
+  get left(): number {
+    return Math.max(1, this.plan.limits.per === 'transaction' ? this.plan.limits.budget : this.plan.limits.budget - this.used);
+  }
+
+  /** End the current session (QUIT when it is still open) and open the next. */
+  async next(planned: boolean): Promise<boolean> {
+    await this.end();
+    if (!planned) {
+      if (this.reconnects >= this.plan.maxReconnects) return false;
+      this.reconnects++;
+    }
+    if (this.sessions >= this.plan.maxSessions) return false;
+    const opened = await this.plan.openSession();
+    if (opened === null) return false;
+    this.current = opened;
+    this.sessions++;
+    this.used = 0;
+    this.transactions = 0;
+    return true;
+  }
+
+  /** End the test: QUIT the session it is in, unless that is the caller's (the first), which the caller ends. */
+  async finish(): Promise<void> {
+    if (this.current !== this.plan.start) await this.end();
+  }
+
+  async end(): Promise<void> {
+    const s = this.current;
+    this.current = null;
+    if (s === null || s.session.closed) return;
+    if (s === this.plan.start) {
+      await this.plan.endStart();
+      return;
+    }
+    try {
+      await s.session.quit(this.plan.timeoutMs);
+    } catch {
+      s.session.close();
+    }
+  }
+
+  count(command: 'MAIL' | 'RCPT', reply: ReplyFact | null): void {
+    if (countsAgainstLimit(this.plan.limits, command, reply)) this.used++;
+  }
+
+  /**
+   * MAIL FROM (after RSET when this session already had a transaction), then the RCPTs: pipelined
+   * with MAIL when `pipelineRcpts` and the server offers PIPELINING, else only after MAIL was
+   * accepted. Never throws for the session: what arrived before a failure is returned with `lost`.
+   */
+  async transaction(mailFrom: string, rcpts: string[], pipelineRcpts: boolean): Promise<Transaction> {
+    const s = this.current;
+    if (s === null || s.session.closed) return { mail: null, rcpts: [], lost: { step: 'relay', kind: 'closed', message: 'the session had ended', code: null } };
+    const head = [...(this.transactions > 0 ? ['RSET'] : []), `MAIL FROM:<${mailFrom}>`];
+    this.transactions++;
+    if (this.plan.limits.per === 'transaction') this.used = 0;
+    const timeout = this.plan.timeoutMs;
+    const together = pipelineRcpts && s.pipelining;
+    const lines = together ? [...head, ...rcpts.map((r) => `RCPT TO:<${r}>`)] : head;
+    const received: SmtpReply[] = [];
+    let lost: ProbeError | null = null;
+    try {
+      received.push(...(s.pipelining && lines.length > 1
+        ? await s.session.pipeline(lines, timeout * Math.max(2, Math.ceil(lines.length / 2)))
+        : await this.oneByOne(s.session, lines, timeout)));
+    } catch (e) {
+      if (e instanceof MessageTransferRefused) throw e;
+      if (e instanceof SmtpError) received.push(...e.replies);
+      lost = probeErrorOf(e, 'relay test');
+    }
+    const mail = received.length >= head.length ? replyFact(received[head.length - 1]!) : null;
+    const answers = received.slice(head.length).map(replyFact);
+    if (!together && lost === null && is2xx(mail)) {
+      for (const r of rcpts) {
+        try {
+          answers.push(replyFact(await s.session.command(`RCPT TO:<${r}>`, timeout)));
+        } catch (e) {
+          if (e instanceof MessageTransferRefused) throw e;
+          lost = probeErrorOf(e, 'relay test');
+          break;
+        }
+      }
+    }
+    return { mail, rcpts: answers, lost };
+  }
+
+  private async oneByOne(session: ProbeSession, lines: string[], timeout: number): Promise<SmtpReply[]> {
+    const replies: SmtpReply[] = [];
+    for (const line of lines) {
+      try {
+        replies.push(await session.command(line, timeout));
+      } catch (e) {
+        if (e instanceof SmtpError) throw new SmtpError(e.kind, e.step, e.message, { replies, code: e.code, cause: e });
+        throw e;
+      }
+    }
+    return replies;
+  }
+}
+
+function untestedTry(form: RelayForm, mailFrom: string, session: number, why: string, mail: ReplyFact | null = null): RelayTry {
+  return { form: form.form, varies: form.varies, mailFrom, rcptTo: form.rcptTo, mail, rcpt: null, outcome: 'untested', untested: why, session, accepted: false };
+}
+
+function judgedTry(form: RelayForm, mailFrom: string, session: number, mail: ReplyFact, rcpt: ReplyFact): RelayTry {
+  const outcome = classifyRcpt(rcpt);
+  return { form: form.form, varies: form.varies, mailFrom, rcptTo: form.rcptTo, mail, rcpt, outcome, untested: null, session, accepted: outcome === 'accepted' };
 }
 
 export async function runRelayTest(plan: RelayTestPlan): Promise<RelayFact> {
+  const run = new Runner(plan);
   const tries: RelayTry[] = [];
-  const pending = [...plan.forms];
-  let current: RelaySession | null = plan.start;
-  let reconnects = 0;
-  let error: ProbeError | null = null;
+  const untried: string[] = [];
   let authRequired = false;
+  let lost = false;
 
-  while (pending.length > 0 && current !== null) {
-    const form = pending[0]!;
-    try {
-      const { mail, rcpt } = await exchange(current, form.mailFrom, form.rcptTo, plan.timeoutMs);
-      pending.shift();
-      tries.push({ form: form.form, mailFrom: form.mailFrom, rcptTo: form.rcptTo, mail, rcpt, accepted: is2xx(mail) && is2xx(rcpt) });
-      if (isAuthRequired(mail) || isAuthRequired(rcpt)) {
-        // The server wants authentication before it relays: that is the answer (nmap stops too).
-        authRequired = true;
+  // 1. sender forms, one transaction each
+  const senderForms = plan.forms.filter((f) => f.varies === 'sender');
+  const acceptedSenders = new Map<string, string>();
+  for (const form of senderForms) {
+    if (lost || authRequired) break;
+    const mailFrom = form.mailFrom ?? plan.from;
+    for (let attempt = 0; ; attempt++) {
+      if (!(await run.room(1))) { lost = true; untried.push(form.form); break; }
+      const { mail, rcpts, lost: failure } = await run.transaction(mailFrom, [form.rcptTo], false);
+      run.count('MAIL', mail);
+      if (mail !== null && !is2xx(mail) && mail.code !== 421) {
+        // The server refused this very sender (a reply that the server closes after is still its
+        // answer): mail from it cannot be relayed, so the form is decided.
+        if (isAuthenticationRequired(mail)) authRequired = true;
+        tries.push({ form: form.form, varies: 'sender', mailFrom, rcptTo: form.rcptTo, mail, rcpt: null, outcome: 'refused', untested: null, session: run.sessionNumber, accepted: false });
+      } else if (mail !== null && is2xx(mail) && rcpts[0] !== undefined) {
+        run.count('RCPT', rcpts[0]);
+        acceptedSenders.set(form.form, mailFrom);
+        tries.push(judgedTry(form, mailFrom, run.sessionNumber, mail, rcpts[0]));
+        if (isAuthenticationRequired(rcpts[0])) authRequired = true;
+      } else if (attempt === 0 && (await run.next(false))) {
+        run.lastError = failure;
+        continue; // no answer before the session ended: once more in a new session
+      } else {
+        run.lastError = failure;
+        tries.push(untestedTry(form, mailFrom, run.sessionNumber, `the session ended before the server answered${failure ? ` (${failure.message})` : ''}`, mail));
+        if (attempt === 0) lost = true;
+      }
+      if (failure !== null) {
+        run.lastError = failure;
+        if (!(await run.next(false))) lost = true;
+      }
+      break;
+    }
+  }
+
+  // 2. recipient forms, from a sender the server accepted
+  const sender = SENDER_PREFERENCE.map((name) => acceptedSenders.get(name)).find((s) => s !== undefined) ?? null;
+  const pending = plan.forms.filter((f) => f.varies === 'recipient');
+  if (lost || authRequired) {
+    if (!authRequired) untried.push(...pending.map((f) => f.form));
+  } else if (sender === null) {
+    const refused = tries.filter((t) => t.varies === 'sender' && t.mail !== null && !is2xx(t.mail));
+    const why = `the server accepted none of the test senders (${refused.map((t) => `MAIL FROM:<${t.mailFrom}> -> ${formatReply(t.mail)}`).join('; ') || 'no answer'})`;
+    for (const form of pending) tries.push(untestedTry(form, plan.from, run.sessionNumber, why));
+  } else {
+    const retried = new Set<string>();
+    while (pending.length > 0) {
+      if (!(await run.room(1))) {
+        untried.push(...pending.map((f) => f.form));
         break;
       }
-      if (current.session.closed && pending.length > 0) throw new Error('the server closed the connection');
-    } catch (e) {
-      if (e instanceof MessageTransferRefused) throw e;
-      error = probeErrorOf(e, `relay ${form.form}`);
-      current.session.close();
-      current = null;
-      if (pending.length > 0 && reconnects < plan.maxReconnects) {
-        reconnects++;
-        current = await plan.reconnect();
+      const batch = pending.slice(0, run.left);
+      const { mail, rcpts, lost: failure } = await run.transaction(sender, batch.map((f) => f.rcptTo), true);
+      run.count('MAIL', mail);
+      if (mail !== null && !is2xx(mail)) {
+        for (const f of batch) tries.push(untestedTry(f, sender, run.sessionNumber, `MAIL FROM:<${sender}> was not accepted this time (${formatReply(mail)})`, mail));
+        pending.splice(0, batch.length);
+      } else {
+        // answers that arrived keep their meaning, even when the server closed right after
+        for (const [i, rcpt] of rcpts.slice(0, batch.length).entries()) {
+          run.count('RCPT', rcpt);
+          tries.push(judgedTry(batch[i]!, sender, run.sessionNumber, mail!, rcpt));
+          if (isAuthenticationRequired(rcpt)) authRequired = true;
+        }
+        pending.splice(0, Math.min(rcpts.length, batch.length));
+      }
+      if (authRequired) break;
+      if (failure !== null) {
+        run.lastError = failure;
+        // the first unanswered form goes again once, in a new session
+        const unanswered = pending[0];
+        if (unanswered !== undefined) {
+          if (retried.has(unanswered.form)) {
+            tries.push(untestedTry(unanswered, sender, run.sessionNumber, `the session ended before the server answered (${failure.message})`));
+            pending.shift();
+          } else {
+            retried.add(unanswered.form);
+          }
+        }
+        if (pending.length > 0 && !(await run.next(false))) {
+          untried.push(...pending.map((f) => f.form));
+          pending.length = 0;
+        }
       }
     }
   }
 
-  const accepted = tries.filter((t) => t.accepted);
+  // 3. does it accept every recipient?
+  const accepted = tries.filter((t) => t.outcome === 'accepted');
   let acceptsAll: RelayFact['acceptsAll'] = null;
-  if (accepted.length > 0 && plan.invalidLocalRecipient !== null && current !== null && !current.session.closed) {
-    try {
-      const { rcpt } = await exchange(current, plan.from, plan.invalidLocalRecipient, plan.timeoutMs);
-      acceptsAll = { recipient: plan.invalidLocalRecipient, reply: rcpt, accepted: is2xx(rcpt) };
-    } catch (e) {
-      if (e instanceof MessageTransferRefused) throw e;
-      acceptsAll = { recipient: plan.invalidLocalRecipient, reply: null, accepted: false };
-    }
+  const allSender = sender ?? accepted.find((t) => t.varies === 'sender')?.mailFrom ?? null;
+  if (accepted.length > 0 && plan.invalidLocalRecipient !== null && allSender !== null && (await run.room(1))) {
+    const { mail, rcpts } = await run.transaction(allSender, [plan.invalidLocalRecipient], false);
+    // RCPT goes only after an accepted MAIL: a refused MAIL leaves the question open (reply null)
+    const reply = is2xx(mail) ? rcpts[0] ?? null : null;
+    acceptsAll = { recipient: plan.invalidLocalRecipient, mail, reply, accepted: is2xx(reply) };
   }
+  await run.finish();
 
-  const refusedAll = tries.length > 0 && tries.every((t) => (t.mail !== null && t.mail.code >= 500) || (t.rcpt !== null && t.rcpt.code >= 500));
+  const judged = tries.filter((t) => t.outcome !== 'untested');
   const verdict: RelayFact['verdict'] = accepted.length > 0 ? 'open'
     : authRequired ? 'auth-required'
-    : pending.length > 0 || tries.length === 0 ? 'incomplete'
-    : refusedAll ? 'closed'
-    : 'deferred';
+    : untried.length > 0 || tries.some((t) => t.outcome === 'untested') || judged.length === 0 ? 'incomplete'
+    : tries.some((t) => t.outcome === 'deferred') ? 'deferred'
+    : 'closed';
   return {
     over: plan.over,
     pipelined: plan.start.pipelining,
     from: plan.from,
     to: plan.to,
+    sender,
     tries,
-    untried: authRequired ? [] : pending.map((f) => f.form),
+    untried: authRequired ? [] : untried,
     verdict,
     acceptsAll,
-    error: verdict === 'incomplete' ? error : (error && { ...error, message: `${error.message} (recovered by reconnecting)` }),
-    reconnects,
+    error: verdict === 'incomplete' ? run.lastError : null,
+    sessions: run.sessions,
+    limits: { ...plan.limits },
+    reconnects: run.reconnects,
   };
 }
 
 /** "plain: MAIL FROM:<a> -> 250, RCPT TO:<b> -> 554 5.7.1 Relay access denied" */
 export function describeTry(t: RelayTry): string {
-  const rcpt = t.rcpt === null ? 'RCPT not sent' : `RCPT TO:<${t.rcptTo}> -> ${formatReply(t.rcpt)}`;
+  const rcpt = t.rcpt === null ? `RCPT not sent${t.untested ? ` (${t.untested})` : ''}` : `RCPT TO:<${t.rcptTo}> -> ${formatReply(t.rcpt)}`;
   return `${t.form}: MAIL FROM:<${t.mailFrom}> -> ${formatReply(t.mail)}, ${rcpt}`;
 }

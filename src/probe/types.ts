@@ -135,11 +135,26 @@ export interface VersionsFact {
 export interface RelayTry {
   /** which address form (see src/probe/relay-forms.ts) */
   form: string;
+  /** sender forms vary MAIL FROM; recipient forms vary RCPT TO after an accepted sender */
+  varies: 'sender' | 'recipient';
   mailFrom: string;
   rcptTo: string;
   mail: ReplyFact | null;
+  /** null: RCPT was not sent (MAIL was refused, or the session ended first) */
   rcpt: ReplyFact | null;
-  /** MAIL accepted and RCPT answered 250/251: the server agreed to relay */
+  /**
+   * accepted: RCPT got 2xx, the server agreed to relay; refused: RCPT got 5xx or a relay
+   * refusal with a temporary code (454 "Relay access denied"), or, for a sender form, MAIL got
+   * 5xx (the server refuses that very sender, so it cannot relay from it); deferred: another
+   * 4xx (greylisting, rate limit); untested: the server never judged the form (MAIL refused for
+   * a recipient form, MAIL deferred, no sender accepted, or the session ended first).
+   */
+  outcome: 'accepted' | 'refused' | 'deferred' | 'untested';
+  /** why the form is untested, when it is */
+  untested: string | null;
+  /** the session it ran in, from 1 */
+  session: number;
+  /** same as outcome === 'accepted' (kept for saved facts) */
   accepted: boolean;
 }
 
@@ -149,22 +164,52 @@ export interface RelayFact {
   pipelined: boolean;
   from: string;
   to: string;
+  /** the sender the recipient forms used: the first outside sender the server accepted; null when none was */
+  sender: string | null;
   tries: RelayTry[];
-  /** forms not tried because the session ended (after reconnecting as far as allowed) */
+  /** forms never put on the wire because the sessions ended (after reconnecting as far as allowed) */
   untried: string[];
   /**
-   * open: some form was accepted; closed: every form was refused (5xx);
-   * auth-required: 530 / 5.7.0 authentication required; deferred: only 4xx answers
-   * (greylisting, rate limit); incomplete: the session ended before enough was known.
+   * open: some form was accepted; closed: every form was judged and refused;
+   * auth-required: 530 / 5.7.0 authentication required; deferred: nothing accepted, some
+   * answers only temporary (greylisting, rate limit); incomplete: some forms were never judged.
    */
   verdict: 'open' | 'closed' | 'auth-required' | 'deferred' | 'incomplete';
   /**
-   * After an accepted form: RCPT TO an obviously invalid local recipient. Accepted too means
-   * the server takes every recipient and may discard (or bounce) later.
+   * After an accepted form: RCPT TO an obviously invalid local recipient, from the accepted
+   * sender. Accepted too means the server takes every recipient and may discard (or bounce)
+   * later. `mail` is the answer to that transaction's MAIL; when it was refused, `reply` is null.
    */
-  acceptsAll: { recipient: string; reply: ReplyFact | null; accepted: boolean } | null;
+  acceptsAll: { recipient: string; mail?: ReplyFact | null; reply: ReplyFact | null; accepted: boolean } | null;
   error: ProbeError | null;
+  /** sessions the test used; it spreads the forms over short sessions to stay under the server's error limits */
+  sessions: number;
+  /** the error limits assumed for this server (src/probe/relay-limits.ts) */
+  limits: { family: string; budget: number; counts: string; per: string };
+  /** sessions reopened because the server ended one unexpectedly (not the planned ones) */
   reconnects: number;
+}
+
+/** The MTA families the fingerprint knows (src/probe/mta-fingerprint.ts). */
+export type MtaFamily = 'postfix' | 'exim' | 'sendmail' | 'opensmtpd' | 'haraka' | 'exchange' | 'gmail' | 'unknown';
+
+/**
+ * Which mail server software answered, when its replies show it. `confidence`: high when the
+ * server names itself (banner, EHLO, Gmail's "gsmtp" tag); medium when a reply text or EHLO
+ * keyword only that software uses by default gives it away; low for a weaker hint; none for
+ * unknown. `source` says which reply it came from and `evidence` is that reply line.
+ */
+export interface MtaFingerprint {
+  family: MtaFamily;
+  /** as the server printed it ("4.96", "8.17.1.9", "3.3.4"), or null */
+  version: string | null;
+  /** a distribution or build the server names ("Debian/GNU", "Ubuntu", "Debian-2+deb12u2"), or null */
+  platform: string | null;
+  confidence: 'high' | 'medium' | 'low' | 'none';
+  /** banner, EHLO, EHLO (TLS), STARTTLS, MAIL, RCPT, QUIT; null when unknown */
+  source: string | null;
+  /** the reply line it was recognised from ('' when unknown) */
+  evidence: string;
 }
 
 export interface TranscriptFact {
@@ -203,4 +248,6 @@ export interface SmtpAddressProbe {
   transcript: TranscriptFact;
   /** the short extra sessions: TLS version tries, relay reconnects */
   otherTranscripts: TranscriptFact[];
+  /** the MTA software, recognised from the replies (absent in facts saved before it existed) */
+  mta?: MtaFingerprint;
 }

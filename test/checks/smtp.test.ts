@@ -126,6 +126,8 @@ describe('smtp/banner', () => {
     const c = check(await audit('one.probe.example', [route(MX1, server)]), 'smtp/banner');
     assert.equal(c.status, 'pass');
     assert.match(c.notes![0]!, /greeting mx1\.mx\.probe\.example, EHLO mx1\.mx\.probe\.example, PTR mx1\.mx\.probe\.example/);
+    // smtp-server names no software: the fingerprint says so rather than guess
+    assert.equal(c.notes![1], '203.0.113.125 (mx1.mx.probe.example): MTA not recognised (neither the banner nor the other replies name it)');
   });
 
   test('warn: names that differ from the PTR name, or are not fully qualified', async () => {

@@ -87,6 +87,10 @@ describe('tls/protocol', () => {
     const none = check(await audit(await raw('handshake-failure')), 'tls/protocol');
     assert.equal(none.status, 'fail');
     assert.equal(none.findings[0]!.code, 'tls/protocol.no-version');
+    // it accepts nothing: the title must not say it accepts deprecated (or any) versions
+    assert.doesNotMatch(none.title, /deprecated/);
+    assert.match(none.title, /complete no TLS 1\.2 or 1\.3 handshake \(only older versions, or none at all\)/);
+    assert.match(none.findings[0]!.message, /accepts no TLS version at all/);
   });
 
   test('error when the versions could not be tried; skipped when nobody offers STARTTLS', async () => {

@@ -56,7 +56,8 @@ test('the JSON facts hold each session with its timed transcript', async () => {
   assert.ok(entries.some((e) => e.dir === 'S' && e.text.startsWith('220 mx1.mx.probe.example')));
   assert.ok(entries.some((e) => e.dir === 'C' && e.text === 'EHLO probe.smtp-audit.invalid'));
   assert.ok(entries.every((e) => Number.isInteger(e.t)));
-  assert.equal(probe.otherTranscripts.length, 3);
+  assert.equal(probe.otherTranscripts.length, 3 + probe.relay.sessions - 1, 'the version tries and the relay test\'s further sessions');
+  assert.ok(probe.otherTranscripts.some((t: { purpose: string }) => t.purpose === 'relay test, session 2'));
   assert.equal(report.facts.dane.value.hosts[0].name, '_25._tcp.mx1.mx.probe.example');
 });
 

@@ -54,6 +54,8 @@ describe('a well-configured STARTTLS server', () => {
     assert.equal(p.outcome, 'completed');
     assert.equal(p.error, null);
     assert.equal(p.destination, server.address);
+    // the relay test spreads its forms over several sessions: the main one ends (QUIT) when it moves on
+    assert.ok(p.relay!.sessions > 1);
     assert.deepEqual(p.steps.filter((s) => !s.name.includes(': ')).map((s) => s.name), ['connect', 'banner', 'EHLO', 'STARTTLS', 'TLS handshake', 'EHLO (TLS)', 'relay test', 'QUIT']);
     assert.ok(p.steps.filter((s) => !s.name.includes(': ')).every((s) => s.ok), 'main session steps succeed');
     assert.ok(p.steps.every((s) => Number.isInteger(s.ms) && s.ms >= 0));
@@ -99,8 +101,8 @@ describe('a well-configured STARTTLS server', () => {
     assert.equal(v.versions['TLSv1.3']!.via, 'main-handshake');
     assert.equal(v.highest, 'TLSv1.3');
     assert.equal(v.lowest, 'TLSv1.2');
-    assert.deepEqual(p.otherTranscripts.map((t) => t.purpose), ['TLSv1 only (TLS version test)', 'TLSv1.1 only (TLS version test)', 'TLSv1.2 only (TLS version test)']);
-    assert.equal(server.connections, 4, 'main session plus three version tries, one after another');
+    assert.deepEqual(p.otherTranscripts.map((t) => t.purpose).filter((t) => t.includes('TLS version')), ['TLSv1 only (TLS version test)', 'TLSv1.1 only (TLS version test)', 'TLSv1.2 only (TLS version test)']);
+    assert.equal(server.connections, p.relay!.sessions + 3, 'the relay test\'s sessions plus three version tries, one after another');
   });
 
   test('the relay test ran over TLS and found it closed', () => {

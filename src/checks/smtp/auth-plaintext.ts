@@ -6,6 +6,8 @@
 import { defineCheck } from '../../core/check.ts';
 import { formatReply } from '../../probe/facts-of.ts';
 import { reachedProbes } from '../../probe/describe.ts';
+import { mtaOf } from '../../probe/mta-fingerprint.ts';
+import { remediationFor } from '../remediation-by-mta.ts';
 
 // Mechanisms that carry the password itself (base64 is not encryption).
 const CLEARTEXT = new Set(['PLAIN', 'LOGIN']);
@@ -45,7 +47,7 @@ export default defineCheck({
       ctx.add('warn', 'offered', {
         subject,
         message: `${p.address} offers AUTH ${mechanisms.join(' ')} before STARTTLS${cleartext.length > 0 ? `; ${cleartext.join(' and ')} send${cleartext.length === 1 ? 's' : ''} the password in the clear` : ''}, and an attacker who strips STARTTLS gets the credentials.${tlsNote}`,
-        remediation: 'Offer AUTH only after STARTTLS (Postfix: smtpd_tls_auth_only = yes; Exim: auth_advertise_hosts = ${if eq{$tls_in_cipher}{}{}{*}}), and preferably not on the MX at all: submission belongs on port 587 or 465 (RFC 8314).',
+        remediation: remediationFor('auth-after-tls', mtaOf(p)),
         evidence: [`${p.ehlo.command} reply before TLS: ${formatReply(p.ehlo.reply)}`, ...p.ehlo.reply.lines.filter((l) => /^AUTH[ =]/i.test(l)).map((l) => `250 ${l}`)],
       });
     }

@@ -8,6 +8,8 @@ import { describeLookupError } from '../../core/facts.ts';
 import { sameAddress } from '../../collect/ptr.ts';
 import { formatReply } from '../../probe/facts-of.ts';
 import { reachedProbes } from '../../probe/describe.ts';
+import { describeMta, mtaOf } from '../../probe/mta-fingerprint.ts';
+import { remediationFor } from '../remediation-by-mta.ts';
 
 const norm = (name: string): string => name.replace(/\.$/, '').toLowerCase();
 const FQDN = /^(?=.{1,253}$)[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9])?(?:\.[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9])?)+$/;
@@ -29,7 +31,8 @@ export default defineCheck({
     'Compares the host name in each server\'s 220 greeting and in its EHLO reply with the PTR name of the address. ' +
     'warn: a name that is not a fully qualified host name, or that differs from every PTR name. ' +
     'error: the server could not be reached or its PTR lookup failed. ' +
-    'skipped: --no-smtp, no MX address, or no address has a PTR name to compare with (see ptr/present).',
+    'skipped: --no-smtp, no MX address, or no address has a PTR name to compare with (see ptr/present). ' +
+    'The notes name the MTA software when its replies show it (Postfix, Exim, Sendmail, OpenSMTPD, Haraka, Exchange, Gmail), and the remediation is written for it.',
   reference: 'RFC 5321 sections 4.1.1.1 and 4.3.1; RFC 1912 section 2.1',
   targets: ['domain', 'ip'],
   facts: ['smtp', 'ptr'],
@@ -40,21 +43,26 @@ export default defineCheck({
     if (probes === null) return;
     let compared = 0;
     let unknown = probes.unreachable;
+    // which MTA answered: after the name comparisons, one note per address
+    const mtaNotes: string[] = [];
     for (const { p, subject } of probes.reached) {
+      const mta = mtaOf(p);
+      mtaNotes.push(`${subject}: ${describeMta(mta)}`);
       const names: Array<{ what: 'greeting' | 'EHLO'; name: string; line: string }> = [];
       if (p.bannerHost) names.push({ what: 'greeting', name: p.bannerHost, line: formatReply(p.banner) });
       if (p.ehlo?.domain) names.push({ what: 'EHLO', name: p.ehlo.domain, line: `${p.ehlo.command} reply: ${formatReply(p.ehlo.reply)}` });
+      const entry = ptr.addresses.find((a) => sameAddress(a.address, p.address));
+      const ptrName = entry?.ptr.outcome === 'ok' ? entry.ptr.values[0]?.replace(/\.$/, '') : undefined;
       for (const n of names) {
         if (!isFqdn(n.name)) {
           ctx.add('warn', n.what === 'greeting' ? 'greeting-not-fqdn' : 'ehlo-not-fqdn', {
             subject,
             message: `The ${n.what} of ${p.address} names "${n.name}", which is not a fully qualified host name; RFC 5321 asks for the server's own domain name there, and receivers' spam filters look for it.`,
-            remediation: 'Set the mail server\'s host name (Postfix: myhostname) to its fully qualified name, the same as the PTR name of its address.',
+            remediation: remediationFor('server-name', mta, { name: ptrName ?? 'its fully qualified host name, the PTR name of its address' }),
             evidence: [n.line],
           });
         }
       }
-      const entry = ptr.addresses.find((a) => sameAddress(a.address, p.address));
       if (!entry) continue;
       if (entry.ptr.outcome === 'error') {
         unknown++;
@@ -72,7 +80,8 @@ export default defineCheck({
         ctx.add('warn', n.what === 'greeting' ? 'greeting-mismatch' : 'ehlo-mismatch', {
           subject,
           message: `The ${n.what} of ${p.address} names ${n.name}, but the address's PTR ${ptrNames.length === 1 ? 'name is' : 'names are'} ${ptrNames.join(', ')}; receivers and blocklists treat the mismatch as a sign of a misconfigured host.`,
-          remediation: `Make the server announce ${ptrNames[0]} (Postfix: myhostname), or set the PTR of ${p.address} to ${n.name} and make that name resolve back to it.`,
+          remediation: remediationFor('server-name', mta, { name: ptrNames[0]! }) +
+            (mta.family === 'gmail' && mta.confidence !== 'low' ? '' : ` Or set the PTR of ${p.address} to ${n.name} and make that name resolve back to it.`),
           evidence: [n.line, ...ptrNames.map((v) => `PTR ${p.address}: ${v}`)],
         });
       }
@@ -80,6 +89,7 @@ export default defineCheck({
         ctx.note(`${subject}: greeting ${p.bannerHost ?? '-'}, EHLO ${p.ehlo?.domain ?? '-'}, PTR ${ptrNames.join(', ')}`);
       }
     }
+    for (const note of mtaNotes) ctx.note(note);
     if (compared === 0 && unknown === 0) ctx.skip('no MX address has a PTR name to compare with (see ptr/present)');
   },
 });

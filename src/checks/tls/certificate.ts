@@ -12,7 +12,9 @@ import type { DaneFacts } from '../../collect/dane.ts';
 import type { SmtpFacts } from '../../collect/smtp.ts';
 import { certificateCoversName, certificateNames } from '../../probe/cert-names.ts';
 import { certificateEvidence, oneLineDn, probeSubject, reachedProbes } from '../../probe/describe.ts';
+import { mtaOf } from '../../probe/mta-fingerprint.ts';
 import type { SmtpAddressProbe } from '../../probe/types.ts';
+import { remediationFor } from '../remediation-by-mta.ts';
 
 const DAY_MS = 86_400_000;
 const SOON_DAYS = 14;
@@ -103,7 +105,7 @@ function judge(ctx: CheckContext, smtp: SmtpFacts, dane: DaneFacts, p: SmtpAddre
     ctx.add('fail', 'chain-expired', {
       subject,
       message: `The chain of ${p.address} includes an expired certificate (${oneLineDn(cert.subject)}, expired ${cert.notAfter.slice(0, 10)}).`,
-      remediation: 'Install the current intermediate certificate from your CA.',
+      remediation: `Install the current intermediate certificate from your CA. ${remediationFor('certificate-chain', mtaOf(p))}`,
       evidence,
     });
   }
@@ -115,7 +117,7 @@ function judge(ctx: CheckContext, smtp: SmtpFacts, dane: DaneFacts, p: SmtpAddre
       message: `The certificate of ${p.address} ${trust.text} (issuer ${oneLineDn(leaf.issuer)}); opportunistic senders still encrypt, but none can authenticate the server.${consequences(smtp, dane, hostsToCheck, 'trust')}`,
       remediation: trust.name === 'self-signed'
         ? 'Use a certificate from a public CA (ACME, e.g. Let\'s Encrypt, is free), or publish DANE-EE(3) TLSA records for it under DNSSEC.'
-        : 'Serve the full chain (leaf and intermediates) from a public CA.',
+        : remediationFor('certificate-chain', mtaOf(p)),
       evidence,
     });
   }

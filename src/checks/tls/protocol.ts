@@ -6,6 +6,8 @@
 // handshake chose 1.3 or failed) are tried in separate short sessions limited to one version.
 import { defineCheck } from '../../core/check.ts';
 import { reachedProbes } from '../../probe/describe.ts';
+import { mtaOf } from '../../probe/mta-fingerprint.ts';
+import { remediationFor } from '../remediation-by-mta.ts';
 import { VERSION_ORDER } from '../../probe/tls-versions.ts';
 import type { TlsVersionName } from '../../probe/types.ts';
 
@@ -17,13 +19,14 @@ export default defineCheck({
   area: 'tls',
   titles: {
     pass: 'No MX accepts TLS versions below 1.2',
-    fail: 'Some MX addresses offer no TLS version above 1.1',
+    // one title for both failures: only TLS 1.0/1.1 work, or no version at all (never "accepts deprecated versions" for a server that accepts none)
+    fail: 'Some MX addresses complete no TLS 1.2 or 1.3 handshake (only older versions, or none at all)',
     warn: 'Some MX addresses accept deprecated TLS versions',
     error: 'Could not test the TLS versions of every MX address',
   },
   description:
     'Records the version of the main handshake, then tries TLS 1.0 and 1.1 (and 1.2 when needed) in separate short sessions limited to that version. ' +
-    'warn: TLS 1.0 or 1.1 is accepted. fail: nothing above TLS 1.1 works. ' +
+    'warn: TLS 1.0 or 1.1 is accepted beside a current version. fail: neither TLS 1.2 nor 1.3 completes a handshake, whether TLS 1.0 or 1.1 does or no version at all. ' +
     'error: the server could not be reached, or an old version could not be tried (the session failed before the handshake). ' +
     'skipped: --no-smtp, no MX address, or no MX address offers STARTTLS (see tls/starttls). The notes show the highest and lowest accepted versions.',
   reference: 'RFC 8996 sections 2 and 3; RFC 9325 section 3.1.1',
@@ -44,6 +47,7 @@ export default defineCheck({
         continue;
       }
       judged++;
+      const mta = mtaOf(p);
       const v = p.versions.versions;
       const accepted = (list: readonly TlsVersionName[]) => list.filter((x) => v[x]?.result === 'accepted');
       const legacy = accepted(LEGACY);
@@ -57,7 +61,7 @@ export default defineCheck({
           ctx.add('fail', 'legacy-only', {
             subject,
             message: `${p.address} accepts only ${legacy.join(' and ')}, which RFC 8996 forbids, and no TLS 1.2 or 1.3: current senders cannot negotiate TLS with it and deliver in plaintext or not at all.`,
-            remediation: 'Upgrade the TLS library or configuration to support TLS 1.2 and 1.3, and turn off TLS 1.0 and 1.1 (Postfix: smtpd_tls_protocols = >=TLSv1.2).',
+            remediation: `Upgrade the TLS library if it cannot do TLS 1.2 and 1.3, then accept only those. ${remediationFor('tls-versions', mta)}`,
             evidence,
           });
           continue;
@@ -67,7 +71,7 @@ export default defineCheck({
         ctx.add('warn', 'legacy-accepted', {
           subject,
           message: `${p.address} still accepts ${legacy.join(' and ')} (deprecated by RFC 8996), beside ${modern.join(' and ') || 'newer versions'}; a downgraded session can use weak ciphers.`,
-          remediation: 'Accept only TLS 1.2 and 1.3 (Postfix: smtpd_tls_protocols = >=TLSv1.2; Exim: openssl_options = +no_tlsv1 +no_tlsv1_1).',
+          remediation: remediationFor('tls-versions', mta),
           evidence,
         });
         continue;
@@ -75,8 +79,8 @@ export default defineCheck({
       if (modern.length === 0 && LEGACY.every((x) => v[x]?.result === 'refused')) {
         ctx.add('fail', 'no-version', {
           subject,
-          message: `${p.address} completed no TLS handshake at any version from TLS 1.0 to 1.3, so no sender can use TLS with it.`,
-          remediation: 'Fix the TLS setup (certificate, key, protocols and ciphers); tls/starttls shows the handshake error.',
+          message: `${p.address} accepts no TLS version at all: it completed no handshake at any version from TLS 1.0 to 1.3, so no sender can use TLS with it.`,
+          remediation: `Fix the TLS setup (certificate, key, protocols and ciphers); tls/starttls shows the handshake error. ${remediationFor('starttls-setup', mta, p.hosts[0] ? { name: p.hosts[0] } : {})}`,
           evidence,
         });
         continue;

@@ -8,6 +8,8 @@
 import { defineCheck } from '../../core/check.ts';
 import { formatReply } from '../../probe/facts-of.ts';
 import { describeTls, reachedProbes } from '../../probe/describe.ts';
+import { mtaOf } from '../../probe/mta-fingerprint.ts';
+import { remediationFor } from '../remediation-by-mta.ts';
 
 export default defineCheck({
   id: 'tls/starttls',
@@ -32,6 +34,8 @@ export default defineCheck({
     for (const { p, subject } of probes.reached) {
       const s = p.starttls;
       const ehloLine = p.ehlo ? `${p.ehlo.command} reply: ${formatReply(p.ehlo.reply)}` : 'no EHLO reply';
+      const mta = mtaOf(p);
+      const setup = () => remediationFor('starttls-setup', mta, p.hosts[0] ? { name: p.hosts[0] } : {});
       switch (s.outcome) {
         case 'ok':
           ctx.note(`${subject}: ${describeTls(p.tls!)}`);
@@ -40,7 +44,7 @@ export default defineCheck({
           ctx.add('fail', 'not-offered', {
             subject,
             message: `${p.address} does not offer STARTTLS${p.ehlo?.command === 'HELO' ? ' (it refused EHLO, so it offers no extensions at all)' : ''}: mail to it travels unencrypted.`,
-            remediation: 'Enable STARTTLS with a certificate for the MX host name (Postfix: smtpd_tls_security_level = may, smtpd_tls_chain_files = ...).',
+            remediation: setup(),
             evidence: [ehloLine, ...(p.ehlo?.reply.lines.slice(1) ?? []).map((l) => `250 ${l}`)],
           });
           break;
@@ -48,7 +52,7 @@ export default defineCheck({
           ctx.add('fail', 'refused', {
             subject,
             message: `${p.address} advertises STARTTLS but answered it with ${formatReply(s.reply)}: senders fall back to plaintext.`,
-            remediation: 'Fix the TLS configuration (certificate and key files readable by the mail server), or stop advertising STARTTLS until it works.',
+            remediation: `Make the mail server load its certificate and key (the usual cause of a refused STARTTLS), or stop advertising STARTTLS until it works. ${setup()}`,
             evidence: [ehloLine, `STARTTLS -> ${formatReply(s.reply)}`],
           });
           break;
@@ -59,7 +63,7 @@ export default defineCheck({
           ctx.add('fail', 'handshake-failed', {
             subject,
             message: `${p.address} accepted STARTTLS but the TLS handshake failed: ${(s.error?.message ?? 'unknown error').replace(/^TLS handshake failed: /, '')}${code}; senders fall back to plaintext or give up.${versionHint}`,
-            remediation: 'Check the server\'s TLS setup: a certificate and matching key, TLS 1.2 or 1.3 enabled, and a cipher list current clients share (see RFC 9325 section 4).',
+            remediation: `Check the server's TLS setup: a certificate and matching key, TLS 1.2 or 1.3 enabled, and a cipher list current clients share (see RFC 9325 section 4). ${remediationFor('tls-versions', mta)}`,
             evidence: [ehloLine, `STARTTLS -> ${formatReply(s.reply)}`, `${s.error?.message ?? 'TLS handshake failed'}`],
           });
           break;

@@ -38,6 +38,7 @@ export function addAuditOptions(command: Command): Command {
     .option('--concurrency <n>', 'targets audited at once', '8')
     .option('--no-color', 'no ANSI colours (also when NO_COLOR is set or output is not a terminal)')
     .option('--verbose', 'log every DNS query with its answer code and time to stderr; show all evidence')
+    .option('--source-address <ip>', 'start outgoing connections from this local address (a host with several addresses)')
     .option('--connect-to <host:port=ip:port>', 'send connections for host:port to ip:port instead, repeatable', collect)
     .option('--save-facts <file>', 'save the gathered facts to replay later with --facts')
     .option('--facts <file>', 'audit saved facts again, with no network at all')
@@ -69,6 +70,7 @@ export async function runAuditCommand(domains: string[], rawFlags: RawAuditFlags
     dnsTimeoutMs: Math.min(settings.timeoutMs, 5000),
     dnsTries: Number(flags.dnsTries ?? 2),
     connectTo: settings.connectTo,
+    sourceAddress: settings.sourceAddress,
     debug,
     zones: settings.zones,
   });

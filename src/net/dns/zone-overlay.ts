@@ -18,6 +18,10 @@
 //   resolver would, and the answer still counts as from the zone file: it depends on it.
 // - Records whose owner is outside the origin are ignored, as BIND ignores out-of-zone data;
 //   `ignoredOwners` lists them so the CLI can say so.
+// - A record written twice is one record: RFC 2181 section 5 says an RRset never holds two RRs
+//   with the same owner, class, type and data, and servers suppress such duplicates. Names are
+//   compared as the parser gives them (lowercased); TXT strings and other data exactly. The
+//   first copy is kept (its TTL: RFC 2181 section 5.2 wants one TTL per RRset anyway).
 // Answers from a file carry `source: 'zone-file'`; collectors copy that into LookupFacts.
 import { readFileSync } from 'node:fs';
 import { parseZoneFile, type ZoneRecord } from '../../parse/zone-file.ts';
@@ -75,9 +79,13 @@ export function zoneFromText(text: string, file: string, origin?: string): Overl
   const cuts = [...new Set(inside.filter((r) => r.type === 'NS' && r.name !== zoneOrigin).map((r) => r.name))];
   const byName = new Map<string, ZoneRecord[]>();
   const existing = new Set<string>();
+  const seen = new Set<string>();
   for (const record of inside) {
     // Data at or below a cut belongs to the child zone (glue included): DNS answers for it.
     if (cuts.some((cut) => isAtOrBelow(record.name, cut))) continue;
+    const identity = recordIdentity(record);
+    if (seen.has(identity)) continue;
+    seen.add(identity);
     const list = byName.get(record.name) ?? [];
     list.push(record);
     byName.set(record.name, list);
@@ -90,6 +98,21 @@ export function zoneFromText(text: string, file: string, origin?: string): Overl
   }
   existing.add(zoneOrigin);
   return { file, origin: zoneOrigin, byName, existing, cuts, ignoredOwners };
+}
+
+/** JSON with object keys sorted, so equal data gives equal text whatever order it was built in. */
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    return `{${Object.keys(value).sort().map((k) => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+/** Owner, type and data of a record (RFC 2181 section 5: what makes two RRs the same); not the TTL. */
+function recordIdentity(record: ZoneRecord): string {
+  const { ttl: _ttl, ...identity } = record;
+  return canonical(identity);
 }
 
 /**
