@@ -16,7 +16,7 @@ export type VerifyJob = Omit<VerifyRequest, 'type' | 'job'>;
 
 export interface VerifierOptions {
   resolver: Pick<DnsResolver, 'resolve'>;
-  /** the time budget of one message, from the moment a worker takes it */
+  /** the time budget of one message, from the moment a ready worker takes it (a worker's own start-up, loading mailauth, is not counted) */
   timeoutMs: number;
   /** messages verified at once; more wait their turn (default 2) */
   workers?: number;
@@ -27,15 +27,20 @@ export interface VerifierOptions {
 interface Running {
   job: number;
   request: VerifyJob;
-  timer: NodeJS.Timeout;
+  timer: NodeJS.Timeout | null;
   done: (verdict: AuthVerdict) => void;
 }
+
+/** How long a new worker may take to load mailauth before it is given up on. */
+const WORKER_START_BUDGET_MS = 30_000;
 
 export class MessageVerifier {
   private readonly options: VerifierOptions;
   private readonly maxWorkers: number;
   private readonly idle: Worker[] = [];
   private readonly running = new Map<Worker, Running | null>();
+  /** workers that have loaded mailauth and said so */
+  private readonly ready = new WeakSet<Worker>();
   private readonly waiting: Array<{ request: VerifyJob; done: (verdict: AuthVerdict) => void }> = [];
   private nextJob = 0;
   private closed = false;
@@ -73,19 +78,30 @@ export class MessageVerifier {
       const { request, done } = this.waiting.shift()!;
       this.nextJob += 1;
       const job = this.nextJob;
-      const timer = setTimeout(() => this.abandon(worker, `verification took longer than ${this.options.timeoutMs} ms`), this.options.timeoutMs);
-      this.running.set(worker, { job, request, timer, done });
+      const running: Running = { job, request, timer: null, done };
+      if (this.ready.has(worker)) this.startBudget(worker, running);
+      else running.timer = setTimeout(() => this.abandon(worker, `verification failed: the verifier did not start within ${WORKER_START_BUDGET_MS} ms`), WORKER_START_BUDGET_MS);
+      this.running.set(worker, running);
       worker.ref();
       const message: VerifyRequest = { type: 'verify', job, ...request };
       worker.postMessage(message);
     }
   }
 
+  private startBudget(worker: Worker, running: Running): void {
+    if (running.timer) clearTimeout(running.timer);
+    running.timer = setTimeout(() => this.abandon(worker, `verification took longer than ${this.options.timeoutMs} ms`), this.options.timeoutMs);
+  }
+
   private spawn(): Worker {
     const worker = new Worker(WORKER_URL, { resourceLimits: { maxOldGenerationSizeMb: this.options.heapMb ?? 512 } });
     this.running.set(worker, null);
     worker.on('message', (message: ToParent) => {
-      if (message.type === 'lookup') this.lookup(worker, message);
+      if (message.type === 'ready') {
+        this.ready.add(worker);
+        const running = this.running.get(worker);
+        if (running) this.startBudget(worker, running);
+      } else if (message.type === 'lookup') this.lookup(worker, message);
       else if (message.type === 'verdict') this.finish(worker, message.job, message.verdict);
       else this.finish(worker, message.job, null, `verification failed: ${message.message}`);
     });
@@ -109,7 +125,7 @@ export class MessageVerifier {
   private finish(worker: Worker, job: number, verdict: AuthVerdict | null, failure?: string): void {
     const running = this.running.get(worker);
     if (!running || running.job !== job) return;
-    clearTimeout(running.timer);
+    if (running.timer) clearTimeout(running.timer);
     this.running.delete(worker);
     running.done(verdict ?? unverifiedVerdict(running.request, failure ?? 'verification failed'));
     if (this.closed) {
@@ -130,7 +146,7 @@ export class MessageVerifier {
     this.running.delete(worker);
     void worker.terminate();
     if (running) {
-      clearTimeout(running.timer);
+      if (running.timer) clearTimeout(running.timer);
       running.done(unverifiedVerdict(running.request, reason));
     }
     this.pump();

@@ -23,6 +23,8 @@ export interface LookupAnswer {
 export type ToWorker = VerifyRequest | LookupAnswer;
 
 export type ToParent =
+  /** mailauth is loaded: the time budget of a message starts now */
+  | { type: 'ready' }
   | { type: 'lookup'; id: number; name: string; rrtype: string }
   | { type: 'verdict'; job: number; verdict: AuthVerdict }
   | { type: 'failed'; job: number; message: string };

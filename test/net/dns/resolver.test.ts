@@ -7,9 +7,11 @@ import { DnsError } from '../../../src/net/dns/types.ts';
 import type { FixtureDnsServer } from '../../../src/testnet/dns-server.ts';
 import { startTestDns } from '../../support/fixture-dns.ts';
 
+// Generous per-attempt timeouts: the fixture server answers in milliseconds, but a loaded CI
+// machine can stall it; only the timeout cases wait the whole budget.
 let dns: FixtureDnsServer;
 const resolverFor = (server: FixtureDnsServer, extra: Partial<ConstructorParameters<typeof StubResolver>[0]> = {}) =>
-  new StubResolver({ servers: [{ host: server.host, port: server.port }], timeoutMs: 300, tries: 1, ...extra });
+  new StubResolver({ servers: [{ host: server.host, port: server.port }], timeoutMs: 2000, tries: 1, ...extra });
 
 before(async () => {
   // many strings of one TXT record make the answer bigger than the 1232-octet EDNS payload
@@ -86,7 +88,7 @@ test('a second server answers when the first times out', async () => {
   await new Promise<void>((r) => silent.bind(0, '127.0.0.1', () => r()));
   const resolver = new StubResolver({
     servers: [{ host: '127.0.0.1', port: silent.address().port }, { host: dns.host, port: dns.port }],
-    timeoutMs: 200, tries: 1,
+    timeoutMs: 1000, tries: 1,
   });
   const answer = await resolver.query('mx.outcomes.example', 'A');
   assert.equal(answer.outcome, 'ok');
@@ -117,7 +119,7 @@ test('IPv6 resolvers work ([::1]:port)', async () => {
   try {
     const server = parseResolverSpec(v6.address);
     assert.equal(server.host, '::1');
-    const answer = await new StubResolver({ servers: [server], timeoutMs: 500, tries: 1 }).query('mx.outcomes.example', 'A');
+    const answer = await new StubResolver({ servers: [server], timeoutMs: 2000, tries: 1 }).query('mx.outcomes.example', 'A');
     assert.equal(answer.outcome, 'ok');
   } finally {
     await v6.stop();
