@@ -6,6 +6,7 @@ import { ALL_CHECKS } from '../checks/index.ts';
 import type { AuditOptions } from '../core/context.ts';
 import { FAIL_ON_VALUES, type FailOn } from '../core/exit-code.ts';
 import type { FactSlots } from '../core/facts.ts';
+import { parseTarget, TargetError } from '../core/target.ts';
 import { selectChecks, SelectionError, splitList } from '../core/selection.ts';
 import { loadShippedBlocklists, parseDnsblOption } from '../dnsbl/dnsbl-list.ts';
 import { parseConnectTo } from '../net/dial.ts';
@@ -37,6 +38,8 @@ export interface RawAuditFlags {
   relay?: boolean;
   port?: string;
   timeout?: string;
+  /** --deadline: the whole run's time budget (ms, or with a unit: 1500ms, 90s, 5m) */
+  deadline?: string;
   greetingTimeout?: string;
   ehlo?: string;
   /** probe connections open at once over the whole run */
@@ -89,6 +92,8 @@ export interface AuditSettings {
   skip: string[];
   options: Partial<AuditOptions>;
   timeoutMs: number;
+  /** --deadline in ms, or null */
+  deadlineMs: number | null;
   concurrency: number;
   color: boolean;
   verbose: boolean;
@@ -105,6 +110,23 @@ function integer(value: string | undefined, flag: string, min: number, max: numb
   return n;
 }
 
+/** --deadline: a whole number of ms, or with a unit: 1500ms, 90s, 5m (100 ms to 24 hours). */
+export function parseDuration(value: string, flag: string): number {
+  const match = /^\s*(\d+)\s*(ms|s|m)?\s*$/i.exec(value);
+  if (!match) throw new UsageError(`${flag} must be a duration such as 90s, 5m or 1500ms, not "${value}"`);
+  const unit = (match[2] ?? 'ms').toLowerCase();
+  const ms = Number(match[1]) * (unit === 'm' ? 60000 : unit === 's' ? 1000 : 1);
+  if (ms < 100 || ms > 86_400_000) throw new UsageError(`${flag} must be between 100ms and 24 hours (1440m), not "${value}"`);
+  return ms;
+}
+
+const isObject = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === 'object' && !Array.isArray(value);
+
+/**
+ * A --facts file, checked whole before anything runs: every entry needs a target (a string that
+ * parses as one) and a `facts` object of slots ({ok: true, value} or {ok: false, error}). An
+ * entry without facts is refused rather than audited live: --facts promises no network.
+ */
 function loadSavedFacts(file: string): SavedFacts {
   let data: unknown;
   try {
@@ -113,11 +135,26 @@ function loadSavedFacts(file: string): SavedFacts {
     const code = (error as NodeJS.ErrnoException).code;
     throw new UsageError(`cannot read --facts ${file}: ${code ?? 'not valid JSON'}`);
   }
-  const saved = data as SavedFacts;
-  if (!saved || saved.schemaVersion !== 1 || !Array.isArray(saved.audits)) {
+  if (!isObject(data) || data.schemaVersion !== 1 || !Array.isArray(data.audits)) {
     throw new UsageError(`--facts ${file} is not a smtp-audit facts file (schemaVersion 1 with "audits")`);
   }
-  return saved;
+  data.audits.forEach((entry: unknown, index: number) => {
+    const where = `--facts ${file}: audits[${index}]`;
+    if (!isObject(entry)) throw new UsageError(`${where} must be an object with "target" and "facts"`);
+    if (typeof entry.target !== 'string' || entry.target.trim() === '') throw new UsageError(`${where}: "target" must be a domain name or IP address (a non-empty string)`);
+    try {
+      parseTarget(entry.target);
+    } catch (error) {
+      if (error instanceof TargetError) throw new UsageError(`${where}: "target": ${error.message}`);
+      throw error;
+    }
+    if (!isObject(entry.facts)) throw new UsageError(`${where} (${entry.target}) has no "facts" object: --facts audits saved facts only, never live`);
+    for (const [key, slot] of Object.entries(entry.facts)) {
+      const valid = isObject(slot) && (slot.ok === true ? 'value' in slot : slot.ok === false && typeof slot.error === 'string');
+      if (!valid) throw new UsageError(`${where} (${entry.target}): facts "${key}" must be {"ok": true, "value": ...} or {"ok": false, "error": "..."}`);
+    }
+  });
+  return data as unknown as SavedFacts;
 }
 
 /** A PEM file of CA certificates for --ca-file; anything else is a usage error. */
@@ -179,6 +216,7 @@ export function parseAuditFlags(flags: RawAuditFlags): AuditSettings {
   const selectors = (flags.selector ?? []).flatMap((s) => s.split(',')).map((s) => s.trim().toLowerCase()).filter(Boolean);
   for (const s of selectors) if (!/^[a-z0-9_-]+(\.[a-z0-9_-]+)*$/.test(s)) throw new UsageError(`--selector "${s}" is not a valid DKIM selector`);
   const timeoutMs = integer(flags.timeout, '--timeout', 100, 600000, 5000);
+  const deadlineMs = flags.deadline === undefined ? null : parseDuration(flags.deadline, '--deadline');
   const greetingTimeoutMs = integer(flags.greetingTimeout, '--greeting-timeout', 100, 600000, Math.max(30000, timeoutMs));
   const port = integer(flags.port, '--port', 1, 65535, 25);
   const concurrency = integer(flags.concurrency, '--concurrency', 1, 256, 8);
@@ -225,7 +263,7 @@ export function parseAuditFlags(flags: RawAuditFlags): AuditSettings {
   if (flags.defaultDnsbls === false) options.defaultDnsbls = false;
   return {
     resolvers, format: outputs[0]!.format, output: outputs[0]!.file, outputs, ignore, zones, warnings,
-    failOn, only, skip, options, timeoutMs, concurrency,
+    failOn, only, skip, options, timeoutMs, deadlineMs, concurrency,
     color: flags.color !== false, verbose: flags.verbose === true, connectTo,
     saveFacts: flags.saveFacts ?? null, replay,
   };
