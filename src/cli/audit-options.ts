@@ -18,6 +18,7 @@ import { IgnoreCodeError, parseIgnoreCode } from '../report/ignore.ts';
 import { CONTRACT_FORMATS, REPORTERS } from '../report/index.ts';
 import { FormatSpecError, planOutputs, type OutputSpec } from '../report/multi-format.ts';
 import { assertWritable } from './io.ts';
+import { parseJsonQuietly } from './json-syntax.ts';
 import { UsageError } from './usage-error.ts';
 
 export interface RawAuditFlags {
@@ -62,6 +63,8 @@ export interface RawAuditFlags {
   ignore?: string[];
   /** --zone <file> or <origin>=<file>, repeatable */
   zone?: string[];
+  /** the config file the `zone` list came from: its zone errors then quote no file text */
+  zonesFromConfig?: string;
   /** --config <file>; false: --no-config */
   config?: string | boolean;
 }
@@ -130,10 +133,10 @@ const isObject = (value: unknown): value is Record<string, unknown> => value !==
 function loadSavedFacts(file: string): SavedFacts {
   let data: unknown;
   try {
-    data = JSON.parse(readFileSync(file, 'utf8'));
+    data = parseJsonQuietly(readFileSync(file, 'utf8'));
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new UsageError(`cannot read --facts ${file}: ${code ?? 'not valid JSON'}`);
+    throw new UsageError(`cannot read --facts ${file}: ${code ?? `not valid JSON (${(error as Error).message})`}`);
   }
   if (!isObject(data) || data.schemaVersion !== 1 || !Array.isArray(data.audits)) {
     throw new UsageError(`--facts ${file} is not a smtp-audit facts file (schemaVersion 1 with "audits")`);
@@ -155,6 +158,19 @@ function loadSavedFacts(file: string): SavedFacts {
     }
   });
   return data as unknown as SavedFacts;
+}
+
+/**
+ * A zone-file error without the file's text: a file a config file names may hold anything (the
+ * config could be a pull request's), so its bytes stay out of the terminal and the CI log. The
+ * parser quotes what it read in '...' or "..."; those parts are cut, the file, line and rule stay.
+ */
+function withoutQuotedText(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  const cut = message.split('\n')[0]!.replace(/'[^']*'|"[^"]*"/g, '(text not shown)');
+  // an unbalanced quote left: whatever follows it could be the file's text
+  const stray = cut.search(/['"]/);
+  return (stray === -1 ? cut : `${cut.slice(0, stray)}(text not shown)`).slice(0, 300);
 }
 
 /** A PEM file of CA certificates for --ca-file; anything else is a usage error. */
@@ -241,7 +257,12 @@ export function parseAuditFlags(flags: RawAuditFlags): AuditSettings {
   const warnings: string[] = [];
   for (const spec of flags.zone ?? []) {
     let zone: OverlayZone;
-    try { zone = readZoneFile(spec); } catch (error) { throw new UsageError(`--zone ${(error as Error).message}`); }
+    try {
+      zone = readZoneFile(spec);
+    } catch (error) {
+      if (flags.zonesFromConfig) throw new UsageError(`${flags.zonesFromConfig}: "zones": ${withoutQuotedText(error)}`);
+      throw new UsageError(`--zone ${(error as Error).message}`);
+    }
     if (zone.ignoredOwners.length > 0) {
       warnings.push(`zone file ${zone.file}: ignoring records outside its origin ${zone.origin || '.'}: ${zone.ignoredOwners.slice(0, 5).join(', ')}${zone.ignoredOwners.length > 5 ? ', ...' : ''}`);
     }

@@ -7,8 +7,6 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { audit } from '../../src/core/audit.ts';
-import { createOfflineEnv } from '../../src/core/env.ts';
 import type { Report } from '../../src/core/report-types.ts';
 import { assertValidReport } from '../support/schema.ts';
 import { assertCleanStderr, runCli } from './support/run.ts';
@@ -66,13 +64,4 @@ test('"target": null, a number, a bad name or a malformed slot: one line, exit 2
     assert.match(run.stderr, expected);
     assert.equal(run.stderr.trim().split('\n').length, 1, run.stderr);
   }
-});
-
-test('the offline environment refuses DNS and connections without making a socket', async () => {
-  const env = createOfflineEnv();
-  await assert.rejects(env.resolver.query('example.com', 'MX'), /no network with --facts/);
-  await assert.rejects(env.dialer.dial({ host: '127.0.0.1', port: 25, timeoutMs: 100 }), /no network with --facts/);
-  // an audit that would gather (no saved facts given) ends error everywhere, offline
-  const report = await audit('example.com', { env, only: ['mx'] });
-  assert.ok(report.checks.filter((c) => c.area === 'mx').every((c) => c.status === 'error'));
 });
