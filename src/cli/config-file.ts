@@ -125,7 +125,7 @@ export function readConfigFile(file: string): AuditConfig {
   try {
     data = parseJsonQuietly(text);
   } catch (error) {
-    throw new UsageError(`config file ${file} is not valid JSON: ${(error as Error).message}`);
+    throw new UsageError(`cannot read config file ${file}: not valid JSON (${(error as Error).message})`);
   }
   if (data === null || typeof data !== 'object' || Array.isArray(data)) throw new UsageError(`${file}: the config must be a JSON object`);
   const raw = data as Record<string, unknown>;

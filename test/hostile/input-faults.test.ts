@@ -65,7 +65,7 @@ test('a file in the folder that is not a zone file: its line and the rule, never
 
 test('a config file that is not JSON: line, column and rule, never its text', async () => {
   const stderr = await usageError(['--config', config('broken.json', `{\n  "domains": ["example.com"],\n  "token": ${SECRET}\n}`)]);
-  assert.match(stderr, /broken\.json is not valid JSON: line 3, column 12: unexpected character/);
+  assert.match(stderr, /broken\.json: not valid JSON \(line 3, column 12: unexpected character/);
 });
 
 test('a zone file inside the folder is used as before', async () => {

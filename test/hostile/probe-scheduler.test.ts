@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import type { Report } from '../../src/core/report-types.ts';
 import { assertValidReport } from '../support/schema.ts';
 import { startRawDns, response, type RawDnsServer } from './support/raw-dns.ts';
-import { politeMta, startRawSmtp, type RawSmtpServer } from './support/raw-smtp.ts';
+import { politeMta, startRawSmtp, type RawSmtpServer, type SharedCount } from './support/raw-smtp.ts';
 import { assertCleanStderr, runCli } from './support/run.ts';
 
 const ADDRESSES = ['192.0.2.61', '192.0.2.62', '192.0.2.63'];
@@ -18,8 +18,7 @@ const TARGETS = Array.from({ length: 12 }, (_, i) => `t${i}.shared.test`);
 let dir: string;
 let dns: RawDnsServer;
 let mtas: RawSmtpServer[];
-let allOpen = 0;
-let allMax = 0;
+const overall: SharedCount = { open: 0, max: 0 };
 
 before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'smtp-audit-sched-'));
@@ -34,13 +33,7 @@ before(async () => {
   dns = await startRawDns((query) => response(query, { rcode: 3 }));
   mtas = [];
   for (let i = 0; i < ADDRESSES.length; i++) {
-    const script = politeMta(`mx${i}.shared.test`, 150);
-    mtas.push(await startRawSmtp(async (peer) => {
-      allOpen++;
-      allMax = Math.max(allMax, allOpen);
-      peer.socket.on('close', () => { allOpen--; });
-      await script(peer);
-    }));
+    mtas.push(await startRawSmtp(politeMta(`mx${i}.shared.test`, 150), '127.0.0.1', overall));
   }
 });
 after(async () => {
@@ -63,7 +56,7 @@ test('--zone with 12 targets sharing 3 MX addresses: one probe per address, one 
     assert.equal(report.checks.find((c) => c.id === 'smtp/reachable')!.status, 'pass', JSON.stringify(report.checks.find((c) => c.id === 'smtp/reachable')));
   }
   for (const mta of mtas) assert.equal(mta.maxConcurrent, 1, 'never two connections to one address at a time');
-  assert.ok(allMax <= 2, `at most --smtp-concurrency (2) connections overall, saw ${allMax}`);
+  assert.ok(overall.max <= 2, `at most --smtp-concurrency (2) connections overall, saw ${overall.max}`);
   // one probe per address for the whole run: the connections of one probe, not twelve
   const perAddress = mtas.map((m) => m.connections);
   assert.ok(perAddress.every((n) => n >= 1 && n <= 3), `connections per address: ${perAddress.join(', ')}`);

@@ -17,6 +17,8 @@ export interface RawSmtpServer {
 
 export interface Peer {
   socket: net.Socket;
+  /** the session is over from the peer's side (QUIT received): it stops counting as open before the client can see the reply, so a client that waits for one connection to end before opening the next is never seen overlapping */
+  done(): void;
   write(text: string): void;
   /** resolves with the next line the client sends (without CRLF), or null when it closes */
   nextLine(): Promise<string | null>;
@@ -24,7 +26,10 @@ export interface Peer {
 
 export type PeerScript = (peer: Peer) => void | Promise<void>;
 
-export async function startRawSmtp(script: PeerScript, host = '127.0.0.1'): Promise<RawSmtpServer> {
+/** Open connections counted over several servers. */
+export interface SharedCount { open: number; max: number }
+
+export async function startRawSmtp(script: PeerScript, host = '127.0.0.1', shared?: SharedCount): Promise<RawSmtpServer> {
   const sockets = new Set<net.Socket>();
   const state = { connections: 0, open: 0, maxConcurrent: 0 };
   const lines: string[] = [];
@@ -32,8 +37,19 @@ export async function startRawSmtp(script: PeerScript, host = '127.0.0.1'): Prom
     state.connections++;
     state.open++;
     state.maxConcurrent = Math.max(state.maxConcurrent, state.open);
+    if (shared) {
+      shared.open++;
+      shared.max = Math.max(shared.max, shared.open);
+    }
+    let counted = true;
+    const done = () => {
+      if (!counted) return;
+      counted = false;
+      state.open--;
+      if (shared) shared.open--;
+    };
     sockets.add(socket);
-    socket.on('close', () => { state.open--; sockets.delete(socket); });
+    socket.on('close', () => { done(); sockets.delete(socket); });
     socket.on('error', () => undefined);
     let buffer = '';
     let closed = false;
@@ -53,6 +69,7 @@ export async function startRawSmtp(script: PeerScript, host = '127.0.0.1'): Prom
     socket.on('close', () => { closed = true; for (const w of waiting.splice(0)) w(null); });
     const peer: Peer = {
       socket,
+      done,
       write: (text) => { if (!socket.destroyed) socket.write(text); },
       nextLine: () => {
         const line = queued.shift();
@@ -94,7 +111,12 @@ export function politeMta(name = 'mx.example.test', greetDelayMs = 0): PeerScrip
       else if (verb === 'HELO') peer.write(`250 ${name}\r\n`);
       else if (verb === 'MAIL') peer.write('250 2.1.0 Ok\r\n');
       else if (verb === 'RCPT') peer.write('550 5.7.1 Relaying denied\r\n');
-      else if (verb === 'QUIT') { peer.write('221 2.0.0 Bye\r\n'); peer.socket.end(); return; } else peer.write('250 2.0.0 Ok\r\n');
+      else if (verb === 'QUIT') {
+        peer.done();
+        peer.write('221 2.0.0 Bye\r\n');
+        peer.socket.end();
+        return;
+      } else peer.write('250 2.0.0 Ok\r\n');
     }
   };
 }
