@@ -51,33 +51,7 @@ export async function startRawSmtp(script: PeerScript, host = '127.0.0.1', share
     sockets.add(socket);
     socket.on('close', () => { done(); sockets.delete(socket); });
     socket.on('error', () => undefined);
-    let buffer = '';
-    let closed = false;
-    const waiting: Array<(line: string | null) => void> = [];
-    const queued: string[] = [];
-    socket.on('data', (chunk) => {
-      buffer += chunk.toString('latin1');
-      let i: number;
-      while ((i = buffer.indexOf('\n')) !== -1) {
-        const line = buffer.slice(0, i).replace(/\r$/, '');
-        buffer = buffer.slice(i + 1);
-        lines.push(line);
-        const waiter = waiting.shift();
-        if (waiter) waiter(line); else queued.push(line);
-      }
-    });
-    socket.on('close', () => { closed = true; for (const w of waiting.splice(0)) w(null); });
-    const peer: Peer = {
-      socket,
-      done,
-      write: (text) => { if (!socket.destroyed) socket.write(text); },
-      nextLine: () => {
-        const line = queued.shift();
-        if (line !== undefined) return Promise.resolve(line);
-        if (closed) return Promise.resolve(null);
-        return new Promise((resolve) => waiting.push(resolve));
-      },
-    };
+    const peer = peerOver(socket, done, lines);
     Promise.resolve(script(peer)).catch(() => socket.destroy());
   });
   await new Promise<void>((resolve) => server.listen(0, host, resolve));
@@ -89,6 +63,38 @@ export async function startRawSmtp(script: PeerScript, host = '127.0.0.1', share
     async stop() {
       for (const socket of sockets) socket.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+/** A Peer reading lines from `stream` (a plain socket, or the TLS socket after STARTTLS). */
+export function peerOver(stream: net.Socket, done: () => void = () => undefined, lines: string[] = []): Peer {
+  let buffer = '';
+  let closed = false;
+  const waiting: Array<(line: string | null) => void> = [];
+  const queued: string[] = [];
+  stream.on('data', (chunk: Buffer) => {
+    buffer += chunk.toString('latin1');
+    let i: number;
+    while ((i = buffer.indexOf('\n')) !== -1) {
+      const line = buffer.slice(0, i).replace(/\r$/, '');
+      buffer = buffer.slice(i + 1);
+      lines.push(line);
+      const waiter = waiting.shift();
+      if (waiter) waiter(line); else queued.push(line);
+    }
+  });
+  stream.on('close', () => { closed = true; for (const w of waiting.splice(0)) w(null); });
+  stream.on('error', () => undefined);
+  return {
+    socket: stream,
+    done,
+    write: (text) => { if (!stream.destroyed) stream.write(text); },
+    nextLine: () => {
+      const line = queued.shift();
+      if (line !== undefined) return Promise.resolve(line);
+      if (closed) return Promise.resolve(null);
+      return new Promise((resolve) => waiting.push(resolve));
     },
   };
 }
@@ -119,4 +125,24 @@ export function politeMta(name = 'mx.example.test', greetDelayMs = 0): PeerScrip
       } else peer.write('250 2.0.0 Ok\r\n');
     }
   };
+}
+
+/** Answers the commands of one session politely (no relaying) until QUIT or close; `extraEhlo` lines join the EHLO reply. */
+export async function converse(peer: Peer, name: string, extraEhlo: string[] = [], onStartTls?: () => Promise<void>): Promise<void> {
+  for (;;) {
+    const line = await peer.nextLine();
+    if (line === null) return;
+    const verb = line.slice(0, 8).toUpperCase();
+    if (verb.startsWith('EHLO')) peer.write([`250-${name} hello`, ...extraEhlo.map((e) => `250-${e}`), '250 SIZE 10240000'].join('\r\n') + '\r\n');
+    else if (verb.startsWith('HELO')) peer.write(`250 ${name}\r\n`);
+    else if (verb.startsWith('STARTTLS') && onStartTls) return onStartTls();
+    else if (verb.startsWith('MAIL')) peer.write('250 2.1.0 Ok\r\n');
+    else if (verb.startsWith('RCPT')) peer.write('550 5.7.1 Relaying denied\r\n');
+    else if (verb.startsWith('QUIT')) {
+      peer.done();
+      peer.write('221 2.0.0 Bye\r\n');
+      peer.socket.end();
+      return;
+    } else peer.write('250 2.0.0 Ok\r\n');
+  }
 }
