@@ -121,6 +121,11 @@ export function readConfigFile(file: string): AuditConfig {
   } catch (error) {
     throw new UsageError(`cannot read config file ${file}: ${(error as NodeJS.ErrnoException).code ?? 'error'}`);
   }
+  return parseConfigText(text, file);
+}
+
+/** Validates the text of the config file `file` (paths are judged against its folder); every problem is a UsageError. */
+export function parseConfigText(text: string, file: string): AuditConfig {
   let data: unknown;
   try {
     data = parseJsonQuietly(text);

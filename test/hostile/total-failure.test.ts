@@ -65,7 +65,9 @@ test('malformed answers (cut short without TC) everywhere: mx/spf/dmarc present 
 test('an unreachable resolver (no route: a network namespace with loopback down) is exit 3 with a report, not a crash', async () => {
   // Where no namespace can be made, the closed port of a loopback resolver stands in (ECONNREFUSED).
   const isolated = canUnshareNetwork();
-  const run = await runCli(['example.com', '--resolver', isolated ? '127.0.0.1:53' : `127.0.0.1:${servfail.port + 1}`, '--format', 'json', '--timeout', '1000'], { isolatedNetwork: isolated });
+  // in the namespace: IPv6 loopback is not even an address there (EADDRNOTAVAIL), IPv4 has no route (ENETUNREACH)
+  const resolvers = isolated ? ['--resolver', '[::1]:53', '--resolver', '127.0.0.1:53'] : ['--resolver', `127.0.0.1:${servfail.port + 1}`];
+  const run = await runCli(['example.com', ...resolvers, '--format', 'json', '--timeout', '1000'], { isolatedNetwork: isolated });
   assertCleanStderr(run.stderr, assert);
   assert.equal(run.code, 3, run.stderr);
   const report = JSON.parse(run.stdout) as Report;
