@@ -20,7 +20,8 @@
 //     "smtp": true, "relay": true,         false: --no-smtp, --no-relay
 //     "port": 25, "timeout": 5000, "greetingTimeout": 30000, "smtpConcurrency": 8,
 //     "ehlo": "audit.example.com", "relayFrom": "a@example.net", "relayTo": "b@example.org",
-//     "ipFamily": 4                        4: --ipv4-only, 6: --ipv6-only
+//     "ipFamily": 4,                       4: --ipv4-only, 6: --ipv6-only
+//     "deadline": "10m"                    --deadline (ms as a number, or "90s", "5m", "1500ms")
 //   }
 //
 // A config file is found automatically, so whoever can add one to a repository (a pull request)
@@ -41,7 +42,7 @@ import { parseTarget } from '../core/target.ts';
 import { parseDnsblOption } from '../dnsbl/dnsbl-list.ts';
 import { parseResolverSpec } from '../net/dns/servers.ts';
 import { parseIgnoreCode } from '../report/ignore.ts';
-import type { RawAuditFlags } from './audit-options.ts';
+import { parseDuration, type RawAuditFlags } from './audit-options.ts';
 import { parseJsonQuietly } from './json-syntax.ts';
 import { UsageError } from './usage-error.ts';
 
@@ -74,6 +75,8 @@ export interface AuditConfig {
   relayFrom?: string;
   relayTo?: string;
   ipFamily?: 4 | 6;
+  /** --deadline, as the flag takes it ("90s", "5m", "1500ms") */
+  deadline?: string;
 }
 
 /** Whole-number settings and their ranges (the same as the flags'). */
@@ -84,7 +87,7 @@ const BOOLEAN_KEYS = ['smtp', 'relay'] as const;
 type ListKey = 'domains' | 'selectors' | 'ignore' | 'only' | 'skip' | 'resolvers' | 'dnsbls' | 'zones' | 'ips' | 'caFiles';
 const LIST_KEYS: readonly ListKey[] = ['domains', 'selectors', 'ignore', 'only', 'skip', 'resolvers', 'dnsbls', 'zones', 'ips', 'caFiles'];
 const KNOWN_KEYS = new Set<string>([
-  ...LIST_KEYS, 'failOn', 'defaultDnsbls', '$schema', 'ipFamily', ...Object.keys(NUMBER_KEYS), ...STRING_KEYS, ...BOOLEAN_KEYS,
+  ...LIST_KEYS, 'failOn', 'defaultDnsbls', '$schema', 'ipFamily', 'deadline', ...Object.keys(NUMBER_KEYS), ...STRING_KEYS, ...BOOLEAN_KEYS,
 ]);
 
 /** The config file in `start` or the nearest folder above it, or null. */
@@ -180,6 +183,16 @@ export function parseConfigText(text: string, file: string): AuditConfig {
     if (raw.ipFamily !== 4 && raw.ipFamily !== 6) throw new UsageError(`${file}: "ipFamily" must be 4 or 6, not ${JSON.stringify(raw.ipFamily)}`);
     config.ipFamily = raw.ipFamily;
   }
+  if (raw.deadline !== undefined) {
+    const text = typeof raw.deadline === 'number' && Number.isInteger(raw.deadline) ? `${raw.deadline}ms` : raw.deadline;
+    if (typeof text !== 'string') throw new UsageError(`${file}: "deadline" must be a duration such as "90s", "5m" or a number of ms`);
+    try {
+      parseDuration(text, '"deadline"');
+    } catch (error) {
+      throw new UsageError(`${file}: ${(error as Error).message}`);
+    }
+    config.deadline = text;
+  }
   check(file, 'ips', config.ips ?? [], (ip) => { if (!isIP(ip)) throw new Error(`"${ip}" is not an IP address`); });
   if (config.caFiles) config.caFiles = config.caFiles.map((path) => confinedPath(file, 'caFiles', path));
   check(file, 'domains', config.domains ?? [], (d) => { parseTarget(d); });
@@ -269,6 +282,7 @@ export function mergeConfig(flags: RawAuditFlags, config: AuditConfig, given: (f
   for (const key of Object.keys(NUMBER_KEYS) as Array<keyof typeof NUMBER_KEYS>) {
     if (!given(key) && config[key] !== undefined) merged[key] = String(config[key]);
   }
+  if (!given('deadline') && config.deadline) merged.deadline = config.deadline;
   if (!given('ehlo') && config.ehlo) merged.ehlo = config.ehlo;
   if (!given('relayFrom') && config.relayFrom) merged.relayFrom = config.relayFrom;
   if (!given('relayTo') && config.relayTo) merged.relayTo = config.relayTo;

@@ -54,3 +54,23 @@ test('--deadline takes ms, s and m; anything else is a usage error', async () =>
     assert.match(run.stderr, /^smtp-audit: --deadline must be/);
   }
 });
+
+test('"deadline" in a config file: checked like the flag, and honoured', async () => {
+  const { mkdtempSync, rmSync, writeFileSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const dir = mkdtempSync(join(tmpdir(), 'smtp-audit-deadline-'));
+  try {
+    writeFileSync(join(dir, 'bad.json'), JSON.stringify({ domains: ['slow.test'], deadline: 'forever' }));
+    const bad = await runCli(['--config', join(dir, 'bad.json')]);
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /bad\.json: "deadline" must be a duration/);
+    writeFileSync(join(dir, 'good.json'), JSON.stringify({ domains: ['slow.test'], deadline: 1500, resolvers: [dns.address], only: ['mx', 'spf'], timeout: 60000 }));
+    const run = await runCli(['--config', join(dir, 'good.json'), '--format', 'json', '--dns-tries', '1'], { timeoutMs: 60000 });
+    assert.equal(run.code, 3, run.stderr);
+    assert.ok(run.ms < 20000, `took ${run.ms} ms`);
+    assert.match(JSON.parse(run.stdout).checks.find((c: { id: string }) => c.id === 'spf/present').error, /deadline reached/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
