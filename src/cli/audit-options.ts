@@ -6,6 +6,7 @@ import { ALL_CHECKS } from '../checks/index.ts';
 import type { AuditOptions } from '../core/context.ts';
 import { FAIL_ON_VALUES, type FailOn } from '../core/exit-code.ts';
 import type { FactSlots } from '../core/facts.ts';
+import { parseTarget, TargetError } from '../core/target.ts';
 import { selectChecks, SelectionError, splitList } from '../core/selection.ts';
 import { loadShippedBlocklists, parseDnsblOption } from '../dnsbl/dnsbl-list.ts';
 import { classifyAddress } from '../net/address-class.ts';
@@ -18,6 +19,7 @@ import { IgnoreCodeError, parseIgnoreCode } from '../report/ignore.ts';
 import { CONTRACT_FORMATS, REPORTERS } from '../report/index.ts';
 import { FormatSpecError, planOutputs, type OutputSpec } from '../report/multi-format.ts';
 import { assertWritable } from './io.ts';
+import { parseJsonQuietly } from './json-syntax.ts';
 import { UsageError } from './usage-error.ts';
 
 export interface RawAuditFlags {
@@ -38,6 +40,8 @@ export interface RawAuditFlags {
   relay?: boolean;
   port?: string;
   timeout?: string;
+  /** --deadline: the whole run's time budget (ms, or with a unit: 1500ms, 90s, 5m) */
+  deadline?: string;
   greetingTimeout?: string;
   ehlo?: string;
   /** probe connections open at once over the whole run */
@@ -61,6 +65,8 @@ export interface RawAuditFlags {
   ignore?: string[];
   /** --zone <file> or <origin>=<file>, repeatable */
   zone?: string[];
+  /** the config file the `zone` list came from: its zone errors then quote no file text */
+  zonesFromConfig?: string;
   /** --config <file>; false: --no-config */
   config?: string | boolean;
 }
@@ -91,6 +97,8 @@ export interface AuditSettings {
   skip: string[];
   options: Partial<AuditOptions>;
   timeoutMs: number;
+  /** --deadline in ms, or null */
+  deadlineMs: number | null;
   concurrency: number;
   color: boolean;
   verbose: boolean;
@@ -109,19 +117,64 @@ function integer(value: string | undefined, flag: string, min: number, max: numb
   return n;
 }
 
+/** --deadline: a whole number of ms, or with a unit: 1500ms, 90s, 5m (100 ms to 24 hours). */
+export function parseDuration(value: string, flag: string): number {
+  const match = /^\s*(\d+)\s*(ms|s|m)?\s*$/i.exec(value);
+  if (!match) throw new UsageError(`${flag} must be a duration such as 90s, 5m or 1500ms, not "${value}"`);
+  const unit = (match[2] ?? 'ms').toLowerCase();
+  const ms = Number(match[1]) * (unit === 'm' ? 60000 : unit === 's' ? 1000 : 1);
+  if (ms < 100 || ms > 86_400_000) throw new UsageError(`${flag} must be between 100ms and 24 hours (1440m), not "${value}"`);
+  return ms;
+}
+
+const isObject = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === 'object' && !Array.isArray(value);
+
+/**
+ * A --facts file, checked whole before anything runs: every entry needs a target (a string that
+ * parses as one) and a `facts` object of slots ({ok: true, value} or {ok: false, error}). An
+ * entry without facts is refused rather than audited live: --facts promises no network.
+ */
 function loadSavedFacts(file: string): SavedFacts {
   let data: unknown;
   try {
-    data = JSON.parse(readFileSync(file, 'utf8'));
+    data = parseJsonQuietly(readFileSync(file, 'utf8'));
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new UsageError(`cannot read --facts ${file}: ${code ?? 'not valid JSON'}`);
+    throw new UsageError(`cannot read --facts ${file}: ${code ?? `not valid JSON (${(error as Error).message})`}`);
   }
-  const saved = data as SavedFacts;
-  if (!saved || saved.schemaVersion !== 1 || !Array.isArray(saved.audits)) {
+  if (!isObject(data) || data.schemaVersion !== 1 || !Array.isArray(data.audits)) {
     throw new UsageError(`--facts ${file} is not a smtp-audit facts file (schemaVersion 1 with "audits")`);
   }
-  return saved;
+  data.audits.forEach((entry: unknown, index: number) => {
+    const where = `--facts ${file}: audits[${index}]`;
+    if (!isObject(entry)) throw new UsageError(`${where} must be an object with "target" and "facts"`);
+    if (typeof entry.target !== 'string' || entry.target.trim() === '') throw new UsageError(`${where}: "target" must be a domain name or IP address (a non-empty string)`);
+    try {
+      parseTarget(entry.target);
+    } catch (error) {
+      if (error instanceof TargetError) throw new UsageError(`${where}: "target": ${error.message}`);
+      throw error;
+    }
+    if (!isObject(entry.facts)) throw new UsageError(`${where} (${entry.target}) has no "facts" object: --facts audits saved facts only, never live`);
+    for (const [key, slot] of Object.entries(entry.facts)) {
+      const valid = isObject(slot) && (slot.ok === true ? 'value' in slot : slot.ok === false && typeof slot.error === 'string');
+      if (!valid) throw new UsageError(`${where} (${entry.target}): facts "${key}" must be {"ok": true, "value": ...} or {"ok": false, "error": "..."}`);
+    }
+  });
+  return data as unknown as SavedFacts;
+}
+
+/**
+ * A zone-file error without the file's text: a file a config file names may hold anything (the
+ * config could be a pull request's), so its bytes stay out of the terminal and the CI log. The
+ * parser quotes what it read in '...' or "..."; those parts are cut, the file, line and rule stay.
+ */
+function withoutQuotedText(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  const cut = message.split('\n')[0]!.replace(/'[^']*'|"[^"]*"/g, '(text not shown)');
+  // an unbalanced quote left: whatever follows it could be the file's text
+  const stray = cut.search(/['"]/);
+  return (stray === -1 ? cut : `${cut.slice(0, stray)}(text not shown)`).slice(0, 300);
 }
 
 /** A PEM file of CA certificates for --ca-file; anything else is a usage error. */
@@ -203,6 +256,7 @@ export function parseAuditFlags(flags: RawAuditFlags): AuditSettings {
   const selectors = (flags.selector ?? []).flatMap((s) => s.split(',')).map((s) => s.trim().toLowerCase()).filter(Boolean);
   for (const s of selectors) if (!/^[a-z0-9_-]+(\.[a-z0-9_-]+)*$/.test(s)) throw new UsageError(`--selector "${s}" is not a valid DKIM selector`);
   const timeoutMs = integer(flags.timeout, '--timeout', 100, 600000, 5000);
+  const deadlineMs = flags.deadline === undefined ? null : parseDuration(flags.deadline, '--deadline');
   const greetingTimeoutMs = integer(flags.greetingTimeout, '--greeting-timeout', 100, 600000, Math.max(30000, timeoutMs));
   const port = integer(flags.port, '--port', 1, 65535, 25);
   const concurrency = integer(flags.concurrency, '--concurrency', 1, 256, 8);
@@ -227,7 +281,12 @@ export function parseAuditFlags(flags: RawAuditFlags): AuditSettings {
   const warnings: string[] = [];
   for (const spec of flags.zone ?? []) {
     let zone: OverlayZone;
-    try { zone = readZoneFile(spec); } catch (error) { throw new UsageError(`--zone ${(error as Error).message}`); }
+    try {
+      zone = readZoneFile(spec);
+    } catch (error) {
+      if (flags.zonesFromConfig) throw new UsageError(`${flags.zonesFromConfig}: "zones": ${withoutQuotedText(error)}`);
+      throw new UsageError(`--zone ${(error as Error).message}`);
+    }
     if (zone.ignoredOwners.length > 0) {
       warnings.push(`zone file ${zone.file}: ignoring records outside its origin ${zone.origin || '.'}: ${zone.ignoredOwners.slice(0, 5).join(', ')}${zone.ignoredOwners.length > 5 ? ', ...' : ''}`);
     }
@@ -249,7 +308,7 @@ export function parseAuditFlags(flags: RawAuditFlags): AuditSettings {
   if (flags.defaultDnsbls === false) options.defaultDnsbls = false;
   return {
     resolvers, format: outputs[0]!.format, output: outputs[0]!.file, outputs, ignore, zones, warnings,
-    failOn, only, skip, options, timeoutMs, concurrency,
+    failOn, only, skip, options, timeoutMs, deadlineMs, concurrency,
     color: flags.color !== false, verbose: flags.verbose === true, connectTo, sourceAddress,
     saveFacts: flags.saveFacts ?? null, replay,
   };

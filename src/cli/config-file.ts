@@ -20,11 +20,21 @@
 //     "smtp": true, "relay": true,         false: --no-smtp, --no-relay
 //     "port": 25, "timeout": 5000, "greetingTimeout": 30000, "smtpConcurrency": 8,
 //     "ehlo": "audit.example.com", "relayFrom": "a@example.net", "relayTo": "b@example.org",
-//     "ipFamily": 4                        4: --ipv4-only, 6: --ipv6-only
+//     "ipFamily": 4,                       4: --ipv4-only, 6: --ipv6-only
+//     "deadline": "10m"                    --deadline (ms as a number, or "90s", "5m", "1500ms")
 //   }
-import { existsSync, readFileSync, statSync } from 'node:fs';
+//
+// A config file is found automatically, so whoever can add one to a repository (a pull request)
+// chooses what the audit reads. Two rules keep it from printing files it should not:
+// - every path in it (zones, caFiles) must lie in the config file's folder or below, after
+//   symbolic links are resolved; anything else ("/proc/self/environ", "../../.ssh/id_rsa") is
+//   refused with one line naming the key;
+// - no error about the config file, or a file it names, quotes that file's text: a JSON error
+//   gives the line, the column and the rule; a zone file named here that does not parse gives
+//   its line and the rule with the quoted text left out.
+import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { isIP } from 'node:net';
-import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { basename, dirname, isAbsolute, join, resolve, sep } from 'node:path';
 import { ALL_CHECKS } from '../checks/index.ts';
 import { FAIL_ON_VALUES, type FailOn } from '../core/exit-code.ts';
 import { selectChecks } from '../core/selection.ts';
@@ -32,7 +42,8 @@ import { parseTarget } from '../core/target.ts';
 import { parseDnsblOption } from '../dnsbl/dnsbl-list.ts';
 import { parseResolverSpec } from '../net/dns/servers.ts';
 import { parseIgnoreCode } from '../report/ignore.ts';
-import type { RawAuditFlags } from './audit-options.ts';
+import { parseDuration, type RawAuditFlags } from './audit-options.ts';
+import { parseJsonQuietly } from './json-syntax.ts';
 import { UsageError } from './usage-error.ts';
 
 export const CONFIG_FILE_NAMES = ['smtp-audit.config.json', '.smtp-auditrc.json'] as const;
@@ -49,7 +60,7 @@ export interface AuditConfig {
   resolvers?: string[];
   dnsbls?: string[];
   defaultDnsbls?: boolean;
-  /** --zone specs, paths resolved against the config file's folder */
+  /** --zone specs, paths resolved against the config file's folder (and confined to it) */
   zones?: string[];
   ips?: string[];
   /** --ca-file paths, resolved against the config file's folder */
@@ -64,6 +75,8 @@ export interface AuditConfig {
   relayFrom?: string;
   relayTo?: string;
   ipFamily?: 4 | 6;
+  /** --deadline, as the flag takes it ("90s", "5m", "1500ms") */
+  deadline?: string;
 }
 
 /** Whole-number settings and their ranges (the same as the flags'). */
@@ -74,7 +87,7 @@ const BOOLEAN_KEYS = ['smtp', 'relay'] as const;
 type ListKey = 'domains' | 'selectors' | 'ignore' | 'only' | 'skip' | 'resolvers' | 'dnsbls' | 'zones' | 'ips' | 'caFiles';
 const LIST_KEYS: readonly ListKey[] = ['domains', 'selectors', 'ignore', 'only', 'skip', 'resolvers', 'dnsbls', 'zones', 'ips', 'caFiles'];
 const KNOWN_KEYS = new Set<string>([
-  ...LIST_KEYS, 'failOn', 'defaultDnsbls', '$schema', 'ipFamily', ...Object.keys(NUMBER_KEYS), ...STRING_KEYS, ...BOOLEAN_KEYS,
+  ...LIST_KEYS, 'failOn', 'defaultDnsbls', '$schema', 'ipFamily', 'deadline', ...Object.keys(NUMBER_KEYS), ...STRING_KEYS, ...BOOLEAN_KEYS,
 ]);
 
 /** The config file in `start` or the nearest folder above it, or null. */
@@ -105,12 +118,22 @@ function check(file: string, key: string, values: string[], validate: (value: st
 
 /** Reads and validates a config file; every problem is a UsageError naming the file and key. */
 export function readConfigFile(file: string): AuditConfig {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new UsageError(`cannot read config file ${file}: ${(error as NodeJS.ErrnoException).code ?? 'error'}`);
+  }
+  return parseConfigText(text, file);
+}
+
+/** Validates the text of the config file `file` (paths are judged against its folder); every problem is a UsageError. */
+export function parseConfigText(text: string, file: string): AuditConfig {
   let data: unknown;
   try {
-    data = JSON.parse(readFileSync(file, 'utf8'));
+    data = parseJsonQuietly(text);
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new UsageError(`cannot read config file ${file}: ${code ?? `not valid JSON (${(error as Error).message})`}`);
+    throw new UsageError(`cannot read config file ${file}: not valid JSON (${(error as Error).message})`);
   }
   if (data === null || typeof data !== 'object' || Array.isArray(data)) throw new UsageError(`${file}: the config must be a JSON object`);
   const raw = data as Record<string, unknown>;
@@ -160,11 +183,18 @@ export function readConfigFile(file: string): AuditConfig {
     if (raw.ipFamily !== 4 && raw.ipFamily !== 6) throw new UsageError(`${file}: "ipFamily" must be 4 or 6, not ${JSON.stringify(raw.ipFamily)}`);
     config.ipFamily = raw.ipFamily;
   }
-  check(file, 'ips', config.ips ?? [], (ip) => { if (!isIP(ip)) throw new Error(`"${ip}" is not an IP address`); });
-  if (config.caFiles) {
-    const base = dirname(resolve(file));
-    config.caFiles = config.caFiles.map((path) => (isAbsolute(path) ? path : join(base, path)));
+  if (raw.deadline !== undefined) {
+    const text = typeof raw.deadline === 'number' && Number.isInteger(raw.deadline) ? `${raw.deadline}ms` : raw.deadline;
+    if (typeof text !== 'string') throw new UsageError(`${file}: "deadline" must be a duration such as "90s", "5m" or a number of ms`);
+    try {
+      parseDuration(text, '"deadline"');
+    } catch (error) {
+      throw new UsageError(`${file}: ${(error as Error).message}`);
+    }
+    config.deadline = text;
   }
+  check(file, 'ips', config.ips ?? [], (ip) => { if (!isIP(ip)) throw new Error(`"${ip}" is not an IP address`); });
+  if (config.caFiles) config.caFiles = config.caFiles.map((path) => confinedPath(file, 'caFiles', path));
   check(file, 'domains', config.domains ?? [], (d) => { parseTarget(d); });
   check(file, 'selectors', config.selectors ?? [], (s) => {
     if (!/^[a-z0-9_-]+(\.[a-z0-9_-]+)*$/i.test(s)) throw new Error(`"${s}" is not a valid DKIM selector`);
@@ -181,11 +211,36 @@ export function readConfigFile(file: string): AuditConfig {
       const eq = spec.indexOf('=');
       // `origin=path` keeps its origin; a relative path is taken from the config's folder
       const [origin, path] = eq > 0 && !existsSync(join(base, spec)) ? [spec.slice(0, eq), spec.slice(eq + 1)] : [null, spec];
-      const absolute = isAbsolute(path) ? path : join(base, path);
+      const absolute = confinedPath(file, 'zones', path);
       return origin === null ? absolute : `${origin}=${absolute}`;
     });
   }
   return config;
+}
+
+/**
+ * `path` (relative to the config file's folder, or absolute) as an absolute path, when it lies
+ * in that folder or below once symbolic links are resolved; otherwise a UsageError naming the
+ * key. A path that does not exist yet is judged by its nearest existing folder (reading it then
+ * fails with ENOENT, as for any missing file).
+ */
+export function confinedPath(configFile: string, key: string, path: string): string {
+  const folder = dirname(resolve(configFile));
+  const absolute = isAbsolute(path) ? path : join(folder, path);
+  const real = (p: string): string => {
+    try {
+      return realpathSync(p);
+    } catch {
+      const parent = dirname(p);
+      return parent === p ? p : join(real(parent), basename(p));
+    }
+  };
+  const root = real(folder);
+  const target = real(absolute);
+  if (target !== root && !target.startsWith(root.endsWith(sep) ? root : `${root}${sep}`)) {
+    throw new UsageError(`${configFile}: "${key}": ${path} is outside the config file's folder ${root}; paths in a config file must stay in its folder or below (name other files on the command line)`);
+  }
+  return absolute;
 }
 
 /**
@@ -214,7 +269,10 @@ export function mergeConfig(flags: RawAuditFlags, config: AuditConfig, given: (f
   if (!given('selector') && config.selectors) merged.selector = config.selectors;
   if (!given('resolver') && config.resolvers && !flags.facts) merged.resolver = config.resolvers;
   if (!given('ignore') && config.ignore) merged.ignore = config.ignore;
-  if (!given('zone') && config.zones && !flags.facts) merged.zone = config.zones;
+  if (!given('zone') && config.zones && !flags.facts) {
+    merged.zone = config.zones;
+    merged.zonesFromConfig = config.file;
+  }
   if (!given('dnsbl') && config.dnsbls) merged.dnsbl = config.dnsbls;
   if (!given('defaultDnsbls') && config.defaultDnsbls !== undefined) merged.defaultDnsbls = config.defaultDnsbls;
   if (!given('ip') && config.ips) merged.ip = config.ips;
@@ -224,6 +282,7 @@ export function mergeConfig(flags: RawAuditFlags, config: AuditConfig, given: (f
   for (const key of Object.keys(NUMBER_KEYS) as Array<keyof typeof NUMBER_KEYS>) {
     if (!given(key) && config[key] !== undefined) merged[key] = String(config[key]);
   }
+  if (!given('deadline') && config.deadline) merged.deadline = config.deadline;
   if (!given('ehlo') && config.ehlo) merged.ehlo = config.ehlo;
   if (!given('relayFrom') && config.relayFrom) merged.relayFrom = config.relayFrom;
   if (!given('relayTo') && config.relayTo) merged.relayTo = config.relayTo;

@@ -6,7 +6,7 @@
 // It does not match records against certificates (the dane/tlsa check does, over the smtp
 // facts), does not validate DNSSEC itself, and asks nothing for a null MX or an IP target.
 import { defineCollector } from '../core/collector.ts';
-import type { LookupFact } from '../core/facts.ts';
+import { describeLookupError, type LookupFact } from '../core/facts.ts';
 import { lookupFact } from '../net/dns/lookup-fact.ts';
 import type { TlsaData } from '../net/dns/types.ts';
 
@@ -23,6 +23,8 @@ export interface DaneFacts {
   port: number;
   /** why no host was looked up (null MX, no MX...), or null */
   skipped: string | null;
+  /** the MX hosts could not be learnt (the MX lookup failed), so no TLSA name is known: why, or absent */
+  mxUnknown?: string;
   hosts: DaneHostFacts[];
 }
 
@@ -42,6 +44,12 @@ export const daneCollector = defineCollector({
     const mx = await need('mx');
     if (mx.kind === 'null-mx') return { port, skipped: 'the domain publishes a null MX', hosts: [] };
     if (mx.kind === 'none') return { port, skipped: 'the domain has no mail route', hosts: [] };
+    if (mx.kind === 'unknown') {
+      // The MX (or implicit MX address) lookup failed: which hosts would carry TLSA records is
+      // not known, so nothing can be said about DANE (an empty host list is not "no TLSA").
+      const why = mx.mx.outcome === 'error' ? `MX lookup of ${mx.domain} failed: ${describeLookupError(mx.mx)}` : `the address lookups of ${mx.domain} failed`;
+      return { port, skipped: null, mxUnknown: why, hosts: [] };
+    }
     const names = [...new Set(mx.hosts.filter((h) => !h.ipLiteral).map((h) => h.name.replace(/\.$/, '').toLowerCase()))];
     const hosts = await Promise.all(names.map(async (host): Promise<DaneHostFacts> => {
       const name = tlsaName(host, port);

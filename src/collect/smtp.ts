@@ -51,6 +51,7 @@ function probeKey(options: AuditOptions, address: string, host: string | null): 
 }
 
 export function probeCached(env: AuditEnv, options: AuditOptions, address: string, family: 4 | 6, hosts: string[], localDomain: string | null): Promise<SmtpAddressProbe> {
+  // the run's scheduler (env.probes): shared by every target, whatever the input source
   const cache = probeCacheFor(env, options.smtpConcurrency);
   const key = probeKey(options, address, hosts[0] ?? null);
   return cache.probe(key, address, () => probeAddress(env, options, { address, family, hosts, localDomain }));

@@ -3,6 +3,7 @@
 import type { DnsResolver } from '../net/dns/types.ts';
 import type { Dialer } from '../net/dial.ts';
 import type { Clock } from '../net/clock.ts';
+import type { ProbeCache } from '../probe/probe-cache.ts';
 
 export interface AuditOptions {
   /** SMTP port to probe (default 25) */
@@ -23,7 +24,9 @@ export interface AuditOptions {
   ehloName: string;
   /** address families the live probe connects to (-4/--ipv4-only, -6/--ipv6-only); DNS checks see both */
   probeFamilies: Array<4 | 6>;
-  /** SMTP probe connections open at once over the whole run (--smtp-concurrency) */
+  /** SMTP probe connections open at once over the whole run (--smtp-concurrency); the limit of
+   * the env's probe scheduler is set when the env is made (createAuditEnv), this one is used
+   * only for an env built without one */
   smtpConcurrency: number;
   /** the outside sender and recipient of the open-relay test (--relay-from, --relay-to) */
   relayFrom: string;
@@ -62,4 +65,14 @@ export interface AuditEnv {
   clock: Clock;
   /** diagnostics for --verbose; never remote secrets */
   debug?: (line: string) => void;
+  /**
+   * The run's SMTP probe scheduler and cache (src/probe/probe-cache.ts): one per run, made by
+   * createAuditEnv, so every target of the run (whatever the input source, --zone included,
+   * whose per-target views of the env copy this field) shares one cache, never more than one
+   * connection per address at a time and at most --smtp-concurrency connections overall. An env
+   * built by hand without one gets one on first use, kept for that env object.
+   */
+  probes?: ProbeCache;
+  /** The run's deadline (--deadline, src/core/deadline.ts): aborted when it is reached. */
+  deadline?: AbortSignal;
 }

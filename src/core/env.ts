@@ -1,12 +1,14 @@
 // Building the real environment from user-level settings: resolvers, timeouts, --connect-to.
 // Tests and the demo use the same function with loopback addresses.
 import { systemClock, type Clock } from '../net/clock.ts';
-import { NetDialer, parseConnectTo } from '../net/dial.ts';
+import { NetDialer, parseConnectTo, type Dialer } from '../net/dial.ts';
 import { StubResolver, type DnsLogEntry } from '../net/dns/resolver.ts';
 import { parseResolverSpec, systemNameServers } from '../net/dns/servers.ts';
 import type { DnsResolver } from '../net/dns/types.ts';
 import { ZoneOverlayResolver, type OverlayZone } from '../net/dns/zone-overlay.ts';
-import type { AuditEnv } from './context.ts';
+import { ProbeCache } from '../probe/probe-cache.ts';
+import { DEFAULT_OPTIONS, type AuditEnv } from './context.ts';
+import { deadlineDialer } from './deadline.ts';
 
 export interface EnvSettings {
   /** ip[:port] specs; empty: the system's resolvers */
@@ -23,6 +25,10 @@ export interface EnvSettings {
   debug?: (line: string) => void;
   /** --zone files (readZoneFile): authoritative for the names they cover, ahead of DNS */
   zones?: OverlayZone[];
+  /** SMTP probe connections open at once over the whole run (--smtp-concurrency, default 8) */
+  smtpConcurrency?: number;
+  /** the whole run's time budget from now, ms (--deadline): then every wait ends and unfinished facts are `error` */
+  deadlineMs?: number;
 }
 
 export function formatDnsLog(entry: DnsLogEntry): string {
@@ -36,19 +42,52 @@ export function createAuditEnv(settings: EnvSettings = {}): AuditEnv {
     ? settings.resolvers.map(parseResolverSpec)
     : systemNameServers();
   const debug = settings.debug;
+  // AbortSignal.timeout's timer does not keep the process alive: a run that finished early exits.
+  const deadline = settings.deadlineMs !== undefined ? AbortSignal.timeout(settings.deadlineMs) : undefined;
   const stub = new StubResolver({
     servers,
     timeoutMs: settings.dnsTimeoutMs,
     tries: settings.dnsTries,
     log: debug ? (entry) => debug(formatDnsLog(entry)) : undefined,
+    signal: deadline,
   });
   const resolver: DnsResolver = settings.zones && settings.zones.length > 0
     ? new ZoneOverlayResolver(stub, settings.zones, { log: debug ? (entry) => debug(formatDnsLog(entry)) : undefined })
     : stub;
+  const dialer: Dialer = new NetDialer((settings.connectTo ?? []).map(parseConnectTo), { sourceAddress: settings.sourceAddress ?? null });
   return {
     resolver,
-    dialer: new NetDialer((settings.connectTo ?? []).map(parseConnectTo), { sourceAddress: settings.sourceAddress ?? null }),
+    dialer: deadline ? deadlineDialer(dialer, deadline) : dialer,
     clock: settings.clock ?? systemClock,
     debug,
+    probes: new ProbeCache(settings.smtpConcurrency ?? DEFAULT_OPTIONS.smtpConcurrency),
+    deadline,
+  };
+}
+
+/** What the offline environment says when something asks it for the network. */
+export class OfflineError extends Error {
+  override name = 'OfflineError';
+}
+
+/**
+ * The environment of `--facts`: saved facts are judged again with no network at all. Its
+ * resolver and dialer refuse every request without making a socket, so a code path that would
+ * reach the network fails loudly (the fact ends `error`) instead of quietly going online.
+ */
+export function createOfflineEnv(settings: Pick<EnvSettings, 'clock' | 'debug'> = {}): AuditEnv {
+  const refuse = (what: string) => Promise.reject(new OfflineError(`${what}: no network with --facts (saved facts only)`));
+  return {
+    resolver: {
+      query: (name, type) => refuse(`DNS ${type} ${name}`),
+      resolve: (name, type) => refuse(`DNS ${type} ${name}`),
+    },
+    dialer: {
+      dial: (request) => refuse(`connect to ${request.host}:${request.port}`),
+      destination: (request) => ({ host: request.host, port: request.port }),
+    },
+    clock: settings.clock ?? systemClock,
+    debug: settings.debug,
+    probes: new ProbeCache(1),
   };
 }

@@ -1,8 +1,10 @@
 // Gathering: start the collectors for the facts the selected checks declare; each one
 // awaits only the facts it needs. Every slot ends ok or with the collector's error; one
-// collector failing never stops the others.
+// collector failing never stops the others. At the run's deadline (env.deadline) gathering
+// stops waiting: what finished is kept, every other slot ends "deadline reached".
 import type { Collector, CollectContext } from './collector.ts';
 import type { AuditEnv, AuditOptions } from './context.ts';
+import { DEADLINE_REACHED } from './deadline.ts';
 import type { FactKey, FactMap, FactSlot, FactSlots } from './facts.ts';
 import type { AuditTarget } from './target.ts';
 
@@ -50,12 +52,40 @@ export async function gatherFacts(
       }
     })();
     running.set(key, promise);
-    promise.then((slot) => { (slots as Record<string, unknown>)[key] = slot; });
+    // after the deadline the slots are final: a collector that finishes later changes nothing
+    promise.then((slot) => { if (!closed) (slots as Record<string, unknown>)[key] = slot; });
     return promise;
   };
 
-  await Promise.all([...new Set(keys)].map((key) => start(key, [key])));
-  // dependencies started on demand have settled too: every `need` was awaited by its dependant
-  await Promise.all(running.values());
+  let closed = false;
+  const began = env.clock.monotonicMs();
+  if (env.deadline?.aborted) {
+    // the run's time was up before this target's turn came: nothing is started
+    for (const key of new Set(keys)) (slots as Record<string, unknown>)[key] = { ok: false, ms: 0, error: DEADLINE_REACHED };
+    return slots;
+  }
+  const everything = (async () => {
+    await Promise.all([...new Set(keys)].map((key) => start(key, [key])));
+    // dependencies started on demand have settled too: every `need` was awaited by its dependant
+    await Promise.all(running.values());
+  })();
+  const deadline = env.deadline;
+  if (!deadline) {
+    await everything;
+    return slots;
+  }
+  await new Promise<void>((resolve) => {
+    if (deadline.aborted) return resolve();
+    const onAbort = () => resolve();
+    deadline.addEventListener('abort', onAbort, { once: true });
+    everything.then(() => { deadline.removeEventListener('abort', onAbort); resolve(); });
+  });
+  // let slots that settled in the same turn as the deadline land before closing
+  await Promise.resolve();
+  closed = true;
+  const ms = Math.round(env.clock.monotonicMs() - began);
+  for (const key of new Set([...keys, ...running.keys()])) {
+    if (!(key in slots)) (slots as Record<string, unknown>)[key] = { ok: false, ms, error: DEADLINE_REACHED };
+  }
   return slots;
 }

@@ -51,6 +51,8 @@ export interface Score {
   undetermined: number;
   /** the total was held below the next grade because a check failed (at most 79) or warned (at most 89) */
   cappedBy: 'fail' | 'warn' | null;
+  /** present only when the score is withheld: why total and grade are null (most checks could not be determined; README "Score") */
+  withheld?: string;
 }
 
 /** A --zone file used for the audit: its records replaced DNS answers for names under `origin`. */

@@ -4,7 +4,9 @@
 //   waits for the same result;
 // - connections to one address never overlap (jobs on one address run one after another);
 // - at most `concurrency` address jobs (so connections) run at once over the whole run.
-// The cache hangs off the environment in a WeakMap, so it lives exactly as long as the run.
+// The run's cache is part of its environment (AuditEnv.probes, made once by createAuditEnv), so
+// views of the environment made per target (--zone watches answers per audit) share it; an
+// environment built by hand without one gets one here, kept for that object in a WeakMap.
 import type { AuditEnv } from '../core/context.ts';
 import type { SmtpAddressProbe } from './types.ts';
 
@@ -53,8 +55,9 @@ export class ProbeCache {
 
 const caches = new WeakMap<AuditEnv, ProbeCache>();
 
-/** The run's cache; created on first use with the concurrency then in force. */
+/** The run's cache: the env's own, else one created on first use with the concurrency then in force. */
 export function probeCacheFor(env: AuditEnv, concurrency: number): ProbeCache {
+  if (env.probes) return env.probes;
   let cache = caches.get(env);
   if (!cache) {
     cache = new ProbeCache(concurrency);

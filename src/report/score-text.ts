@@ -1,7 +1,7 @@
-// The score as the human reports say it. A report's `score` may be withheld (null: most checks
-// could not be determined, so a number would mislead) or absent (a report built without
-// finishReport: computed here); a score whose total is null scored nothing at all. Both are
-// said the same way: the score is withheld.
+// The score as the human reports say it. A report's `score` may be withheld (`withheld` says
+// why: most checks could not be determined, so a number would mislead), null (saved reports of
+// that shape), or absent (a report built without finishReport: computed here); a score whose
+// total is null scored nothing at all. All are said the same way: the score is withheld.
 import type { Report, Score } from '../core/report-types.ts';
 import { scoreReport } from './score.ts';
 
@@ -13,7 +13,7 @@ export function reportScore(report: Report): Score | null {
   return score && score.total !== null && score.grade !== null ? score : null;
 }
 
-/** "grade F (48/100)", or "score withheld: not enough was determined". */
+/** "grade F (48/100)", or "score withheld: not enough was determined" (the JSON's score.withheld has the counts). */
 export function gradeText(report: Report): string {
   const score = reportScore(report);
   return score ? `grade ${score.grade} (${score.total}/100)` : SCORE_WITHHELD;

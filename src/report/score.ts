@@ -11,6 +11,11 @@
 // 4. Caps: any failing check holds the total at 79 at most (grade C at best), any warning at
 //    89 (B at best), so one broken MX cannot hide behind thirty passing checks.
 // 5. Grade: A 90-100, B 80-89, C 70-79, D 60-69, F below 60. Scores are rounded to integers.
+// 6. Withheld: when most checks that ran could not be determined (more ended `error` than got
+//    a status), the few that did say too little about the domain: a run where every query
+//    failed must not grade A on the strength of one `info`. Total and grade are then null and
+//    `withheld` says why; the area scores stay, for what they are worth. When no check ran
+//    at all (everything skipped), total and grade are null too ("not scored").
 import type { CheckResult, Grade, Report, Score, Status } from '../core/report-types.ts';
 
 export const STATUS_CREDIT: Readonly<Partial<Record<Status, number>>> = { pass: 100, info: 90, warn: 50, fail: 0 };
@@ -35,13 +40,21 @@ export function gradeFor(total: number): Grade {
   return 'F';
 }
 
+/** The reason a score is withheld, or null: more checks could not be determined than got a status. */
+export function withheldReason(scored: number, undetermined: number): string | null {
+  if (undetermined === 0 || undetermined <= scored) return null;
+  return `not enough was determined: ${undetermined} of ${scored + undetermined} checks that ran could not be determined`;
+}
+
 export function scoreChecks(checks: readonly CheckResult[]): Score {
   const credits = new Map<string, number[]>();
   let undetermined = 0;
+  let scored = 0;
   for (const check of checks) {
     if (check.status === 'error') undetermined++;
     const credit = STATUS_CREDIT[check.status];
     if (credit === undefined) continue;
+    scored++;
     const list = credits.get(check.area) ?? [];
     list.push(credit);
     credits.set(check.area, list);
@@ -56,6 +69,8 @@ export function scoreChecks(checks: readonly CheckResult[]): Score {
     weighted += mean * weight;
     weights += weight;
   }
+  const withheld = withheldReason(scored, undetermined);
+  if (withheld !== null) return { total: null, grade: null, areas, undetermined, cappedBy: null, withheld };
   if (weights === 0) return { total: null, grade: null, areas, undetermined, cappedBy: null };
   let total = Math.round(weighted / weights);
   let cappedBy: Score['cappedBy'] = null;
@@ -70,10 +85,4 @@ export function scoreChecks(checks: readonly CheckResult[]): Score {
 
 export function scoreReport(report: Report): Score {
   return scoreChecks(report.checks);
-}
-
-/** "62/100 (D)", or "not scored" when no check could be scored. */
-export function formatScore(score: Score): string {
-  if (score.total === null) return 'not scored (no check could be determined)';
-  return `${score.total}/100 (${score.grade})`;
 }

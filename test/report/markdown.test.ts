@@ -29,7 +29,7 @@ test('warnings get their own section; several domains get an overview table', as
   assert.match(single, /### ⚠️ Warnings \(1\)\n\n\*\*`ptr\/forward-confirmed`\*\*/);
   const many = markdownReporter.render(reports, options);
   assert.match(many, /^## smtp-audit: 4 domains\n\n\| Domain \| Score \|/);
-  assert.match(many, /\| timeout\.example \| score withheld: not enough was determined \| 0 \| 0 \| 4 \| 0 \|/);
+  assert.match(many, /\| timeout\.example \| score withheld[^|]*\| 0 \| 0 \| 4 \| 0 \|/);
   assert.match(many, /#### ❓ Could not determine \(4\)/);
 });
 

@@ -14,7 +14,7 @@ test('credit per status: pass 100, info 90, warn 50, fail 0; error and skipped a
   assert.deepEqual(scoreChecks([check('mx/a', 'pass'), check('mx/b', 'info')]).areas, { mx: 95 });
   assert.deepEqual(scoreChecks([check('mx/a', 'pass'), check('mx/b', 'error'), check('mx/c', 'skipped')]),
     { total: 100, grade: 'A', areas: { mx: 100 }, undetermined: 1, cappedBy: null });
-  assert.deepEqual(scoreChecks([check('mx/a', 'error')]), { total: null, grade: null, areas: {}, undetermined: 1, cappedBy: null });
+  assert.deepEqual(scoreChecks([check('mx/a', 'error')]), { total: null, grade: null, areas: {}, undetermined: 1, cappedBy: null, withheld: 'not enough was determined: 1 of 1 checks that ran could not be determined' });
 });
 
 test('the total weights areas: mx counts three times as much as ptr', () => {

@@ -22,7 +22,7 @@ export default defineCheck({
     'Looks up TLSA records at _<port>._tcp.<mx host> and matches DANE-EE(3) and DANE-TA(2) records (full certificate or SPKI; exact, SHA-256 or SHA-512) against the chain each address of that host presented. ' +
     'fail: no usable record matches, or the host publishes TLSA records but does not complete STARTTLS. ' +
     'info: no MX host publishes TLSA records; records not DNSSEC-authenticated (AD flag clear); PKIX-TA/PKIX-EE records, which SMTP ignores. ' +
-    'error: a TLSA lookup failed, or an address with records could not be reached. ' +
+    'error: a TLSA lookup or the MX lookup failed, or an address with records could not be reached. ' +
     'skipped: a null MX, an IP target, or records found but --no-smtp.',
   reference: 'RFC 7672 sections 2.2 and 3; RFC 6698 section 2.1; RFC 7671 section 5',
   targets: ['domain'],
@@ -31,6 +31,8 @@ export default defineCheck({
     const dane = ctx.fact('dane');
     const smtp = ctx.fact('smtp');
     if (dane.skipped !== null) return ctx.skip(dane.skipped);
+    const domain = ctx.target.kind === 'domain' ? ctx.target.domain : '';
+    if (dane.mxUnknown !== undefined) return ctx.undetermined(domain, `${dane.mxUnknown}, so the TLSA records of the MX hosts could not be looked up`);
     const withRecords = dane.hosts.filter((h) => h.tlsa.values.length > 0);
     for (const h of dane.hosts) {
       if (h.tlsa.outcome === 'error') ctx.undetermined(h.host, `TLSA lookup of ${h.name} failed: ${describeLookupError(h.tlsa)} (DANE senders hold mail while it fails)`);
@@ -38,7 +40,7 @@ export default defineCheck({
     if (withRecords.length === 0) {
       if (dane.hosts.every((h) => h.tlsa.outcome !== 'error')) {
         ctx.add('info', 'none', {
-          subject: ctx.target.kind === 'domain' ? ctx.target.domain : '',
+          subject: domain,
           message: `No MX host publishes TLSA records (${dane.hosts.map((h) => h.name).join(', ') || 'no MX host'}), so DANE does not protect mail to this domain against STARTTLS stripping.`,
           remediation: 'Sign the zone with DNSSEC and publish "3 1 1" TLSA records with the SHA-256 of each MX\'s public key (RFC 7672 section 3.1.1).',
           evidence: dane.hosts.map((h) => `TLSA ${h.name}: ${h.tlsa.outcome.toUpperCase()}`),

@@ -1,12 +1,13 @@
 // `smtp-audit [audit] <domain...>`: the main job.
 import { Command, Option } from 'commander';
-import { createAuditEnv } from '../../core/env.ts';
+import { createAuditEnv, createOfflineEnv } from '../../core/env.ts';
 import { targetName } from '../../core/target.ts';
 import { parseAuditFlags, type RawAuditFlags } from '../audit-options.ts';
 import { loadAuditConfig, mergeConfig } from '../config-file.ts';
 import { collectTargets } from '../domains.ts';
 import { runAudits, type RunIo } from '../run-audits.ts';
 import { UsageError } from '../usage-error.ts';
+import { sanitizeRemoteText } from '../../util/sanitize.ts';
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
@@ -26,6 +27,7 @@ export function addAuditOptions(command: Command): Command {
     .option('--no-relay', 'do not run the open-relay test')
     .option('--port <n>', 'SMTP port to probe', '25')
     .option('--timeout <ms>', 'timeout for each network operation', '5000')
+    .option('--deadline <time>', 'time budget for the whole run (e.g. 90s, 5m, 1500ms): then unfinished checks end "error" and the report is written')
     .option('--greeting-timeout <ms>', 'how long to wait for an SMTP greeting (default: 30000)')
     .option('--ehlo <name>', 'the host name to announce in EHLO (default: this machine\'s name when it is fully qualified, else smtp-audit.invalid)')
     .option('-4, --ipv4-only', 'probe only the IPv4 addresses of the MX hosts (from a network without IPv6)')
@@ -57,15 +59,17 @@ export async function runAuditCommand(domains: string[], rawFlags: RawAuditFlags
   const config = loadAuditConfig(rawFlags.config, process.cwd());
   const flags: RawAuditFlags & { dnsTries?: string } = config ? { ...rawFlags, ...mergeConfig(rawFlags, config, given ?? ((flag) => rawFlags[flag] !== undefined)) } : rawFlags;
   const settings = parseAuditFlags(flags);
-  for (const warning of settings.warnings) io.stderr.write(`smtp-audit: warning: ${warning}\n`);
+  for (const warning of settings.warnings) io.stderr.write(`smtp-audit: warning: ${sanitizeRemoteText(warning)}\n`);
   let targets = collectTargets(domains, flags.input);
   if (targets.length === 0 && domains.length === 0 && !flags.input && config?.domains) targets = collectTargets(config.domains);
   if (targets.length === 0 && settings.replay) {
     targets = collectTargets(settings.replay.audits.map((a) => a.target));
   }
   if (targets.length === 0) throw new UsageError('no domain given (smtp-audit <domain...>, or --input <file>)');
-  const debug = settings.verbose ? (line: string) => io.stderr.write(`${line}\n`) : undefined;
-  const env = createAuditEnv({
+  // --verbose lines carry names from DNS answers: control bytes are made visible
+  const debug = settings.verbose ? (line: string) => io.stderr.write(`${sanitizeRemoteText(line)}\n`) : undefined;
+  // --facts judges saved facts with no network: an environment that cannot open a socket
+  const env = settings.replay ? createOfflineEnv({ debug }) : createAuditEnv({
     resolvers: settings.resolvers,
     dnsTimeoutMs: Math.min(settings.timeoutMs, 5000),
     dnsTries: Number(flags.dnsTries ?? 2),
@@ -73,6 +77,8 @@ export async function runAuditCommand(domains: string[], rawFlags: RawAuditFlags
     sourceAddress: settings.sourceAddress,
     debug,
     zones: settings.zones,
+    smtpConcurrency: settings.options.smtpConcurrency,
+    deadlineMs: settings.deadlineMs ?? undefined,
   });
   debug?.(`auditing ${targets.map(targetName).join(', ')}`);
   const { exitCode } = await runAudits(targets, settings, env, io);
@@ -95,6 +101,7 @@ Examples:
   smtp-audit example.com --format json:report.json --format sarif:out.sarif
   smtp-audit example.com --zone dns/example.com.zone   # audit a DNS change
   smtp-audit example.com --ignore ptr/present.missing --fail-on warn
+  smtp-audit --input domains.txt --deadline 10m --format json:report.json
   smtp-audit example.com --only dnsbl --no-default-dnsbls --dnsbl bl.example
 
 Exit codes: 0 clean, 1 a check at or above --fail-on, 2 usage error, 3 incomplete (a check ended "error"). With --fail-on never: 0 unless a usage error.`);

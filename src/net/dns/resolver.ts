@@ -4,11 +4,13 @@
 // 2. answer from the run cache, or join an identical query already in flight;
 // 3. otherwise ask each server in turn, `tries` rounds, each attempt with its own timeout;
 //    NOERROR and NXDOMAIN are final, SERVFAIL/REFUSED/timeouts move on to the next server;
-// 4. map the result to an outcome (ok / nxdomain / nodata / error), never a throw.
+// 4. map the result to an outcome (ok / nxdomain / nodata / error), never a throw: an
+//    unreachable server, a malformed answer, a CNAME loop or an unfinished chain is `error`;
+//    a chain the answer leaves unfinished is followed by asking for its last name.
 // Failed outcomes are not kept after they settle, so a later domain in a bulk run asks again.
 import { performance } from 'node:perf_hooks';
 import { DnsError, type DnsAnswer, type DnsErrorCode, type DnsRecord, type DnsResolver, type RRType } from './types.ts';
-import { formatServer, networkTransport, TransportError, type DnsTransport, type NameServer } from './transport.ts';
+import { formatServer, networkTransport, TransportError, type DnsTransport, type ExchangeResult, type NameServer } from './transport.ts';
 import { selectAnswer, validateQueryName } from './wire.ts';
 
 export interface DnsLogEntry { name: string; type: RRType; outcome: DnsAnswer['outcome']; rcode: string | null; error: string | null; count: number; ms: number; server: string | null; cached: boolean; protocol?: string }
@@ -21,6 +23,8 @@ export interface StubResolverOptions {
   tries?: number;
   transport?: DnsTransport;
   log?: (entry: DnsLogEntry) => void;
+  /** the run's deadline: once aborted, queries in flight end ECANCELLED and no new one is sent */
+  signal?: AbortSignal;
 }
 
 export function normalizeName(name: string): string {
@@ -35,12 +39,23 @@ const RCODE_ERRORS: Record<string, DnsErrorCode> = {
   SERVFAIL: 'ESERVFAIL', REFUSED: 'EREFUSED', NOTIMP: 'ENOTIMP', FORMERR: 'EFORMERR',
 };
 
+const TRANSPORT_ERRORS: Record<TransportError['kind'], DnsErrorCode> = {
+  timeout: 'ETIMEOUT', refused: 'ECONNREFUSED', network: 'ENETUNREACH', 'bad-response': 'EBADRESP', cancelled: 'ECANCELLED',
+};
+
+/** Failures that say nothing about the name, so a later server's answer replaces them in the report. */
+const QUIET_ERRORS = new Set<DnsErrorCode>(['ETIMEOUT', 'ECONNREFUSED', 'ENETUNREACH', 'ECANCELLED']);
+
+/** RFC 1034 section 3.6.2 leaves the chain length to implementations; resolvers give up around 8-16. */
+const MAX_CNAME_CHAIN = 12;
+
 export class StubResolver implements DnsResolver {
   readonly servers: NameServer[];
   private readonly timeoutMs: number;
   private readonly tries: number;
   private readonly transport: DnsTransport;
   private readonly log?: (entry: DnsLogEntry) => void;
+  private readonly signal?: AbortSignal;
   private readonly cache = new Map<string, Promise<DnsAnswer>>();
   /** Queries that went to the network (not served from the cache), for --verbose and tests. */
   networkQueries = 0;
@@ -52,6 +67,7 @@ export class StubResolver implements DnsResolver {
     this.tries = Math.max(1, options.tries ?? 2);
     this.transport = options.transport ?? networkTransport;
     this.log = options.log;
+    this.signal = options.signal;
   }
 
   query(rawName: string, type: RRType): Promise<DnsAnswer> {
@@ -83,54 +99,120 @@ export class StubResolver implements DnsResolver {
       return { ...answerBase(name, type), outcome: 'error', rcode: null, error: 'EBADNAME', errorDetail: invalid };
     }
     const started = performance.now();
+    let step = await this.askServers(name, type, started);
+    if (step.dangling === null) return step.answer;
+    // The answer's CNAME chain ended at a name whose data the answer does not hold, and no SOA
+    // says that name has none (RFC 2308 section 2.2): the resolver stopped following the chain
+    // (RFC 1034 section 3.6.2 makes following it the resolver's job). That is not NODATA, so
+    // we ask for the chain's final target ourselves, as RFC 1034 section 5.3.3 step 3 has a
+    // resolver do, a bounded number of times.
+    const chain = [...step.answer.cnames];
+    const seen = new Set([name, ...chain]);
+    while (step.dangling !== null) {
+      if (chain.length >= MAX_CNAME_CHAIN) {
+        return this.chainError(name, type, started, step.answer, `CNAME chain longer than ${MAX_CNAME_CHAIN} names (${describeChain(name, chain)})`);
+      }
+      step = await this.askServers(step.dangling, type, started);
+      if (step.answer.outcome === 'error') return { ...step.answer, name, cnames: chain };
+      for (const target of step.answer.cnames) {
+        chain.push(target);
+        if (seen.has(target)) return this.chainError(name, type, started, step.answer, `CNAME loop (${describeChain(name, chain)})`);
+        seen.add(target);
+      }
+    }
+    return { ...step.answer, name, cnames: chain, ms: Math.round(performance.now() - started) };
+  }
+
+  private chainError(name: string, type: RRType, started: number, last: DnsAnswer, detail: string): DnsAnswer {
+    const ms = Math.round(performance.now() - started);
+    this.log?.({ name, type, outcome: 'error', rcode: last.rcode, error: 'EBADRESP', count: 0, ms, server: last.server, cached: false });
+    return { ...answerBase(name, type), outcome: 'error', rcode: last.rcode, error: 'EBADRESP', errorDetail: detail, server: last.server, ms };
+  }
+
+  /**
+   * One question to the servers, `tries` rounds. `dangling` is the name to ask next when the
+   * answer is a CNAME chain that stops short of the data (see ask()).
+   */
+  private async askServers(name: string, type: RRType, started: number): Promise<{ answer: DnsAnswer; dangling: string | null }> {
     let lastError: { code: DnsErrorCode; detail: string; rcode: string | null; server: string } | null = null;
-    for (let round = 0; round < this.tries; round++) {
+    for (let round = 0; round < this.tries && !this.signal?.aborted; round++) {
       for (const server of this.servers) {
+        if (this.signal?.aborted) break;
         const serverText = formatServer(server);
         this.networkQueries++;
+        let exchanged: ExchangeResult;
         try {
-          const { response, protocol } = await this.transport.exchange(server, name, type, this.timeoutMs);
-          const ms = Math.round(performance.now() - started);
-          const rcodeError = RCODE_ERRORS[response.rcode];
-          if (rcodeError) {
-            // RFC 1035 4.1.1: SERVFAIL/REFUSED say nothing about the name; another server may answer.
-            lastError = { code: rcodeError, detail: `${response.rcode} from ${serverText}`, rcode: response.rcode, server: serverText };
-            continue;
-          }
-          const { records, cnames } = selectAnswer(name, type, response.answers);
-          let answer: DnsAnswer;
-          if (response.rcode === 'NXDOMAIN') {
-            answer = { ...answerBase(name, type), outcome: 'nxdomain', rcode: 'NXDOMAIN', error: 'ENOTFOUND', cnames };
-          } else if (response.rcode === 'NOERROR') {
-            answer = records.length > 0
-              ? { ...answerBase(name, type), outcome: 'ok', rcode: 'NOERROR', error: null, records, cnames }
-              : { ...answerBase(name, type), outcome: 'nodata', rcode: 'NOERROR', error: 'ENODATA', cnames };
-          } else {
-            answer = { ...answerBase(name, type), outcome: 'error', rcode: response.rcode, error: 'EBADRESP', errorDetail: `unexpected RCODE ${response.rcode}` };
-          }
-          answer.authenticated = response.authenticated;
-          answer.server = serverText;
-          answer.ms = ms;
-          this.log?.({ name, type, outcome: answer.outcome, rcode: answer.rcode, error: answer.error, count: records.length, ms, server: serverText, cached: false, protocol });
-          return answer;
+          exchanged = await this.transport.exchange(server, name, type, this.timeoutMs, this.signal);
         } catch (error) {
-          if (!(error instanceof TransportError)) throw error;
-          const code: DnsErrorCode = error.kind === 'timeout' ? 'ETIMEOUT' : error.kind === 'refused' ? 'ECONNREFUSED' : 'EBADRESP';
-          // A server that answered SERVFAIL is more telling than a later one that timed out.
-          if (!lastError || lastError.code === 'ETIMEOUT' || lastError.code === 'ECONNREFUSED') {
-            lastError = { code, detail: `${error.message} (${serverText})`, rcode: null, server: serverText };
+          // A transport rejects only with TransportError; anything else is a bug of a custom
+          // transport, and still only this query's failure, never the run's.
+          const failure = error instanceof TransportError ? error : new TransportError('network', error instanceof Error ? error.message : String(error));
+          const code = TRANSPORT_ERRORS[failure.kind];
+          // A server that answered (SERVFAIL, a malformed message) is more telling than a later one that could not be reached.
+          if (!lastError || QUIET_ERRORS.has(lastError.code)) {
+            lastError = { code, detail: `${failure.message} (${serverText})`, rcode: null, server: serverText };
           }
+          continue;
         }
+        const { response, protocol } = exchanged;
+        const ms = Math.round(performance.now() - started);
+        const rcodeError = RCODE_ERRORS[response.rcode];
+        if (rcodeError) {
+          // RFC 1035 4.1.1: SERVFAIL/REFUSED say nothing about the name; another server may answer.
+          lastError = { code: rcodeError, detail: `${response.rcode} from ${serverText}`, rcode: response.rcode, server: serverText };
+          continue;
+        }
+        if (response.malformed !== null) {
+          // What decoded is not all the server said: an empty answer here would read as
+          // "no records" (NODATA) and turn into false failures. Another server may do better.
+          lastError = { code: 'EBADRESP', detail: `malformed answer from ${serverText}: ${response.malformed}`, rcode: response.rcode, server: serverText };
+          continue;
+        }
+        const selected = selectAnswer(name, type, response.answers);
+        const { records, cnames } = selected;
+        let answer: DnsAnswer;
+        let dangling: string | null = null;
+        if (selected.loop) {
+          answer = { ...answerBase(name, type), outcome: 'error', rcode: response.rcode, error: 'EBADRESP', errorDetail: `CNAME loop (${describeChain(name, cnames)})`, cnames };
+        } else if (response.rcode === 'NXDOMAIN') {
+          // RFC 2308 section 2.1: with a CNAME chain, NXDOMAIN is about the chain's last name.
+          answer = { ...answerBase(name, type), outcome: 'nxdomain', rcode: 'NXDOMAIN', error: 'ENOTFOUND', cnames };
+        } else if (response.rcode === 'NOERROR') {
+          answer = records.length > 0
+            ? { ...answerBase(name, type), outcome: 'ok', rcode: 'NOERROR', error: null, records, cnames }
+            : { ...answerBase(name, type), outcome: 'nodata', rcode: 'NOERROR', error: 'ENODATA', cnames };
+          if (records.length === 0 && cnames.length > 0 && !provesNoData(selected.final, response.authoritySoa)) dangling = selected.final;
+        } else {
+          answer = { ...answerBase(name, type), outcome: 'error', rcode: response.rcode, error: 'EBADRESP', errorDetail: `unexpected RCODE ${response.rcode}` };
+        }
+        answer.authenticated = response.authenticated;
+        answer.server = serverText;
+        answer.ms = ms;
+        this.log?.({ name, type, outcome: answer.outcome, rcode: answer.rcode, error: answer.error, count: records.length, ms, server: serverText, cached: false, protocol });
+        return { answer, dangling };
       }
     }
     const ms = Math.round(performance.now() - started);
-    const failure = lastError!;
+    const failure = lastError ?? { code: 'ECANCELLED' as const, detail: 'deadline reached before the query was sent', rcode: null, server: '-' };
     this.log?.({ name, type, outcome: 'error', rcode: failure.rcode, error: failure.code, count: 0, ms, server: failure.server, cached: false });
     return {
-      ...answerBase(name, type), outcome: 'error', rcode: failure.rcode, error: failure.code,
-      errorDetail: failure.detail, server: failure.server, ms,
+      answer: {
+        ...answerBase(name, type), outcome: 'error', rcode: failure.rcode, error: failure.code,
+        errorDetail: failure.detail, server: failure.server === '-' ? null : failure.server, ms,
+      },
+      dangling: null,
     };
   }
+}
+
+/** RFC 2308 section 2.2: a NODATA answer carries the SOA of the zone holding the name it is about. */
+function provesNoData(final: string, soaOwners: readonly string[]): boolean {
+  return soaOwners.some((owner) => owner === '' || final === owner || final.endsWith(`.${owner}`));
+}
+
+function describeChain(name: string, chain: readonly string[]): string {
+  const shown = [name, ...chain];
+  return shown.length > 6 ? `${shown.slice(0, 3).join(' -> ')} -> ... -> ${shown.slice(-2).join(' -> ')}` : shown.join(' -> ');
 }
 
 /** Node's dns.promises.resolve() shapes, and its errors, from one of our answers. */

@@ -12,7 +12,9 @@ export type DnsErrorCode =
   | 'ESERVFAIL'   // SERVFAIL
   | 'EREFUSED'    // REFUSED
   | 'ECONNREFUSED'// the server's port is closed (ICMP or TCP reset)
-  | 'EBADRESP'    // malformed or mismatched response
+  | 'ENETUNREACH' // the server could not be reached at all: no route, network down, socket failure
+  | 'ECANCELLED'  // the run's deadline ended the query before an answer came
+  | 'EBADRESP'    // malformed or mismatched response, or an unusable CNAME chain
   | 'EBADNAME'    // the name cannot be put on the wire (empty or over-long label)
   | 'ENOTIMP'     // NOTIMP
   | 'EFORMERR';   // FORMERR

@@ -39,8 +39,19 @@ export interface DecodedResponse {
   question: { name: string; type: number } | null;
   /** All answer-section records we can represent, in order (any type, including CNAMEs). */
   answers: DnsRecord[];
+  /** Owner names of the SOA records in the authority section: RFC 2308 section 2.2 marks a negative (NODATA) answer with one. */
+  authoritySoa: string[];
   /** Records we could not decode (a hostile or broken server), as messages. */
   decodeErrors: string[];
+  /**
+   * Why the message cannot be used, or null. A question or answer record that did not decode,
+   * or a failure that left the rest of the message unreadable (a message cut short without the
+   * TC bit, a compression-pointer loop, garbage after the header), makes the whole answer
+   * unusable: what decoded is not all the server said, so "no records" would be a guess.
+   * A recoverable failure in the authority or additional section (one record's RDATA) leaves
+   * the answer section whole, and we judge only the answer section.
+   */
+  malformed: string | null;
 }
 
 function lower(name: string): string {
@@ -98,28 +109,59 @@ function toRecord(r: RawResource): DnsRecord | null {
   }
 }
 
+interface RawDecodeError { message: string; section?: string; recovered?: boolean }
+
+/** Decodes one response; throws only when there is no 12-octet header to read. */
 export function decodeResponse(buffer: Buffer): DecodedResponse {
   const packet = Packet.parse(buffer) as unknown as {
     header: { id: number; rcode: number; tc: number; ad: number; qr: number };
-    questions: Array<{ name: string; type: number }>;
+    questions: Array<{ name?: unknown; type?: unknown }>;
     answers: RawResource[];
-    errors: Array<{ message: string }>;
+    authorities: RawResource[];
+    errors: RawDecodeError[];
   };
+  const decodeErrors = packet.errors.map((e) => String(e.message));
+  let malformed: string | null = null;
+  const fatal = packet.errors.find((e) => e.section === 'questions' || e.section === 'answers' || !e.recovered);
+  if (fatal) malformed = String(fatal.message);
   const answers: DnsRecord[] = [];
   for (const raw of packet.answers) {
-    const record = raw ? toRecord(raw) : null;
+    let record: DnsRecord | null = null;
+    try {
+      record = raw && typeof raw.name === 'string' ? toRecord(raw) : null;
+    } catch (error) {
+      // a value dns2 decoded into a shape we did not expect: the answer is not usable as a whole
+      const message = `answer record: ${(error as Error).message}`;
+      decodeErrors.push(message);
+      malformed ??= message;
+    }
     if (record) answers.push(record);
   }
+  const authoritySoa = packet.authorities
+    .filter((r) => r && r.type === TYPE_CODES.SOA && typeof r.name === 'string')
+    .map((r) => lower(r.name));
   const q = packet.questions[0];
   return {
     id: packet.header.id,
     rcode: RCODES[packet.header.rcode] ?? `RCODE${packet.header.rcode}`,
     truncated: !!packet.header.tc,
     authenticated: !!packet.header.ad,
-    question: q ? { name: lower(q.name), type: q.type } : null,
+    question: q && typeof q.name === 'string' && typeof q.type === 'number' ? { name: lower(q.name), type: q.type } : null,
     answers,
-    decodeErrors: packet.errors.map((e) => e.message),
+    authoritySoa,
+    decodeErrors,
+    malformed,
   };
+}
+
+export interface SelectedAnswer {
+  records: DnsRecord[];
+  /** CNAME targets followed, in order */
+  cnames: string[];
+  /** the name the chain ended at (the asked name when there was no CNAME) */
+  final: string;
+  /** the chain came back to a name already in it (RFC 1034 3.6.2: an alias loop is an error) */
+  loop: boolean;
 }
 
 /**
@@ -127,22 +169,27 @@ export function decodeResponse(buffer: Buffer): DecodedResponse {
  * resolver returns the aliases followed by the records of the canonical name) and pick the
  * records of the asked type at the end of the chain.
  */
-export function selectAnswer(name: string, type: RRType, answers: DnsRecord[]): { records: DnsRecord[]; cnames: string[] } {
+export function selectAnswer(name: string, type: RRType, answers: DnsRecord[]): SelectedAnswer {
   const cnames: string[] = [];
   let current = lower(name);
   const seen = new Set([current]);
+  let loop = false;
   if (type !== 'CNAME') {
     for (;;) {
       const alias = answers.find((r) => r.type === 'CNAME' && r.name === current);
       if (!alias || alias.type !== 'CNAME') break;
-      if (seen.has(alias.target)) break; // CNAME loop: stop; the caller sees no records
+      if (seen.has(alias.target)) {
+        loop = true;
+        cnames.push(alias.target);
+        break;
+      }
       cnames.push(alias.target);
       seen.add(alias.target);
       current = alias.target;
     }
   }
-  const records = answers.filter((r) => r.type === type && r.name === current);
-  return { records, cnames };
+  const records = loop ? [] : answers.filter((r) => r.type === type && r.name === current);
+  return { records, cnames, final: current, loop };
 }
 
 /** RFC 1035 2.3.4: labels of 1-63 octets, at most 255 octets on the wire (253 characters). */
