@@ -6,6 +6,7 @@ import { parseAuditFlags, type RawAuditFlags } from '../audit-options.ts';
 import { loadAuditConfig, mergeConfig } from '../config-file.ts';
 import { collectTargets } from '../domains.ts';
 import { runAudits, type RunIo } from '../run-audits.ts';
+import { inShard } from '../shard.ts';
 import { UsageError } from '../usage-error.ts';
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
@@ -36,6 +37,7 @@ export function addAuditOptions(command: Command): Command {
     .option('--ca-file <pem>', 'also trust the CA certificates in this PEM file when judging MX certificates, repeatable', collect)
     .option('--input <file>', 'read targets from a file, one a line (# comments)')
     .option('--concurrency <n>', 'targets audited at once', '8')
+    .option('--shard <k/n>', 'audit only shard k of n of the targets (a stable hash of each target): split a list over machines, then `smtp-audit merge`')
     .option('--no-color', 'no ANSI colours (also when NO_COLOR is set or output is not a terminal)')
     .option('--verbose', 'log every DNS query with its answer code and time to stderr; show all evidence')
     .option('--connect-to <host:port=ip:port>', 'send connections for host:port to ip:port instead, repeatable', collect)
@@ -63,6 +65,13 @@ export async function runAuditCommand(domains: string[], rawFlags: RawAuditFlags
     targets = collectTargets(settings.replay.audits.map((a) => a.target));
   }
   if (targets.length === 0) throw new UsageError('no domain given (smtp-audit <domain...>, or --input <file>)');
+  if (settings.shard) {
+    const { index, count } = settings.shard;
+    const all = targets.length;
+    targets = targets.filter((target) => inShard(target, settings.shard!));
+    // an empty shard is not an error: a list shorter than the number of jobs still succeeds
+    if (targets.length === 0) io.stderr.write(`smtp-audit: shard ${index}/${count} holds none of the ${all} targets\n`);
+  }
   const debug = settings.verbose ? (line: string) => io.stderr.write(`${line}\n`) : undefined;
   const env = createAuditEnv({
     resolvers: settings.resolvers,
@@ -87,6 +96,7 @@ Examples:
   smtp-audit example.com --format json --fail-on warn > report.json
   smtp-audit user@example.org https://example.net/ --no-smtp
   smtp-audit --input domains.txt --format ndjson --concurrency 16
+  smtp-audit --input domains.txt --shard 2/4 --no-smtp --format ndjson --output shard-2.ndjson
   smtp-audit example.com --resolver 127.0.0.1:5353 --connect-to mx.example.com:25=127.0.0.1:2525
   smtp-audit example.com --save-facts facts.json && smtp-audit --facts facts.json
   smtp-audit example.com --format table --format json:report.json --format sarif:report.sarif
