@@ -7,7 +7,6 @@
 // Each report is finished before anything sees it: --ignore applied, zone-file use marked, scored.
 // When an audit fails with an internal error, no new audit starts, the running ones finish,
 // their reports and the earlier ones are written, and then the error is thrown (one line, exit 2).
-import { setFlagsFromString } from 'node:v8';
 import { audit } from '../core/audit.ts';
 import type { AuditEnv } from '../core/context.ts';
 import { exitCodeFor } from '../core/exit-code.ts';
@@ -20,6 +19,7 @@ import { forEachPool } from '../util/pool.ts';
 import { VERSION } from '../version.ts';
 import type { AuditSettings } from './audit-options.ts';
 import { colorWanted } from './io.ts';
+import { boundHeapGrowth } from './heap.ts';
 import { startProgress } from './progress.ts';
 import { ReportOutputs } from './report-outputs.ts';
 import { UsageError } from './usage-error.ts';
@@ -31,22 +31,8 @@ export interface RunIo {
 
 export type RunExitCode = 0 | 1 | 3;
 
-/** From this many targets on, a run is a bulk run and bounds the heap's growth (boundHeapGrowth). */
+/** From this many targets on, a run is a bulk run and bounds the heap's growth (src/cli/heap.ts). */
 export const BULK_TARGETS = 100;
-
-/**
- * A bulk audit allocates some 4 MB per domain (DNS packets, facts, reports) while it keeps
- * only ~30 MB alive, and V8 answers a high allocation rate by growing the old generation up
- * to 4x its live size before collecting: measured on 2,000 domains, the peak RSS was ~390 MB,
- * ~250 MB of it garbage. Capping that growth at 1.5x keeps the peak near 285 MB for ~7% more
- * CPU (bench: `npm run bench`, README "Bulk audits"). The flag is a GC heuristic V8 reads each
- * time it sizes the heap, so setting it after start-up takes effect; nothing else is changed.
- */
-function boundHeapGrowth(): void {
-  try {
-    setFlagsFromString('--heap-growing-percent=50');
-  } catch { /* an engine without the flag: the default heuristic stays */ }
-}
 
 /** The run's exit code from one more report's: 1 (something at or above --fail-on) beats 3 (incomplete) beats 0. */
 export function worseExitCode(a: RunExitCode, b: RunExitCode): RunExitCode {

@@ -6,6 +6,7 @@ import { parseAuditFlags, type RawAuditFlags } from '../audit-options.ts';
 import { loadAuditConfig, mergeConfig } from '../config-file.ts';
 import { collectTargets } from '../domains.ts';
 import { runAudits, type RunIo } from '../run-audits.ts';
+import { boundHeapGrowth } from '../heap.ts';
 import { inShard } from '../shard.ts';
 import { UsageError } from '../usage-error.ts';
 
@@ -57,6 +58,8 @@ export function addAuditOptions(command: Command): Command {
 export async function runAuditCommand(domains: string[], rawFlags: RawAuditFlags & { dnsTries?: string }, io: RunIo, given?: (flag: keyof RawAuditFlags) => boolean): Promise<number> {
   const config = loadAuditConfig(rawFlags.config, process.cwd());
   const flags: RawAuditFlags & { dnsTries?: string } = config ? { ...rawFlags, ...mergeConfig(rawFlags, config, given ?? ((flag) => rawFlags[flag] !== undefined)) } : rawFlags;
+  // a large --zone file is parsed inside parseAuditFlags: its garbage is bounded from the start
+  if ((flags.zone ?? []).length > 0) boundHeapGrowth();
   const settings = parseAuditFlags(flags);
   for (const warning of settings.warnings) io.stderr.write(`smtp-audit: warning: ${warning}\n`);
   let targets = collectTargets(domains, flags.input);

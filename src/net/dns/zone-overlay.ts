@@ -39,7 +39,7 @@ export interface OverlayZone {
   /** lowercase, no trailing dot */
   origin: string;
   /** owner name -> records, for owners at or below the origin and outside delegations */
-  byName: Map<string, ZoneRecord[]>;
+  byName: ZoneOwners;
   /** names that exist without records of their own: the origin and the empty non-terminals between an owner and it (RFC 8020); owners are the keys of byName */
   existing: Set<string>;
   /** delegation points: NS owners other than the origin */
@@ -50,6 +50,36 @@ export interface OverlayZone {
 
 const isAtOrBelow = (name: string, ancestor: string): boolean =>
   ancestor === '' || name === ancestor || name.endsWith(`.${ancestor}`);
+
+/**
+ * The records of a zone by owner name, each owner's records kept as one compact JSON string
+ * and decoded when asked for. A parsed record is an object of some 200-300 bytes (plus its
+ * strings); the same record as JSON text is a few dozen bytes, and an audit asks about a
+ * handful of a zone's names, so a zone of a million records costs a fraction of the memory.
+ */
+export class ZoneOwners {
+  private readonly owners = new Map<string, string>();
+
+  get size(): number { return this.owners.size; }
+  has(name: string): boolean { return this.owners.has(name); }
+  keys(): IterableIterator<string> { return this.owners.keys(); }
+  delete(name: string): boolean { return this.owners.delete(name); }
+
+  /** The owner's records, decoded (a fresh array: callers may keep or change it). */
+  get(name: string): ZoneRecord[] | undefined {
+    const text = this.owners.get(name);
+    if (text === undefined) return undefined;
+    return (JSON.parse(text) as Array<Omit<ZoneRecord, 'name'>>).map((r) => ({ name, ...r }) as ZoneRecord);
+  }
+
+  /** Adds records of one owner (after those it has). */
+  add(name: string, records: readonly ZoneRecord[]): void {
+    const fresh = records.map(({ name: _owner, ...rest }) => rest);
+    const existing = this.owners.get(name);
+    const all = existing === undefined ? fresh : [...(JSON.parse(existing) as unknown[]), ...fresh];
+    this.owners.set(name, JSON.stringify(all));
+  }
+}
 
 /** Text of a zone file cut into pieces of about this many characters, parsed one at a time. */
 const PIECE_CHARS = 1 << 20;
@@ -135,15 +165,16 @@ function inFileLines(error: unknown, piece: ZonePiece, file: string): unknown {
  * Builds an OverlayZone from zone-file text. `origin` overrides the file's own; without it the
  * first $ORIGIN, else the single SOA owner, is used. Throws ZoneOverlayError (or the parser's
  * ZoneFileError, which names the file and line) when the text or the origin is unusable.
- * Memory: the text is parsed piece by piece (zonePieces), records of one owner share their
- * owner's name string, and only names without records (the origin, empty non-terminals) are
- * kept beside the records, so a zone costs a small multiple of its file size.
+ * Memory: the text is parsed piece by piece (zonePieces), each owner's records are kept as
+ * compact text (ZoneOwners), and only names without records (the origin, empty non-terminals)
+ * are kept beside them, so a zone costs a small multiple of its file size.
  */
 export function zoneFromText(text: string, file: string, origin?: string): OverlayZone {
   let fileOrigin: string | null = null;
   let directive: { name: string; line: number } | null = null;
   const soaOwners = new Set<string>();
-  const all = new Map<string, ZoneRecord[]>();
+  const nsOwners = new Set<string>();
+  const all = new ZoneOwners();
   for (const piece of zonePieces(text)) {
     let parsed: ReturnType<typeof parseZoneFile>;
     try {
@@ -157,16 +188,15 @@ export function zoneFromText(text: string, file: string, origin?: string): Overl
       const d = parsed.directives[0]!;
       directive = { name: d.name, line: d.line - piece.context.length + piece.firstLine - 1 };
     }
+    // the piece's records by owner, in file order, then into the compact store
+    const owners = new Map<string, ZoneRecord[]>();
     for (const record of parsed.records) {
-      const list = all.get(record.name);
-      if (list) {
-        (record as { name: string }).name = list[0]!.name; // one string per owner
-        list.push(record);
-      } else {
-        all.set(record.name, [record]);
-      }
+      const list = owners.get(record.name);
+      if (list) list.push(record); else owners.set(record.name, [record]);
       if (record.type === 'SOA') soaOwners.add(record.name);
+      else if (record.type === 'NS') nsOwners.add(record.name);
     }
+    for (const [name, records] of owners) all.add(name, records);
   }
   let zoneOrigin = origin ? normalizeName(origin) : fileOrigin;
   if (zoneOrigin === null) {
@@ -178,11 +208,11 @@ export function zoneFromText(text: string, file: string, origin?: string): Overl
   if (directive) throw new ZoneOverlayError(`${file}:${directive.line}: directive ${directive.name} is not supported in a --zone file`);
   const ignoredOwners: string[] = [];
   const cuts: string[] = [];
-  for (const [name, records] of all) {
+  for (const name of [...all.keys()]) {
     if (!isAtOrBelow(name, zoneOrigin)) {
       ignoredOwners.push(name);
       all.delete(name);
-    } else if (name !== zoneOrigin && records.some((r) => r.type === 'NS')) {
+    } else if (name !== zoneOrigin && nsOwners.has(name)) {
       cuts.push(name);
     }
   }
@@ -190,8 +220,8 @@ export function zoneFromText(text: string, file: string, origin?: string): Overl
   // Data at or below a cut belongs to the child zone (glue included): DNS answers for it.
   const cutSet = new Set(cuts);
   const existing = new Set<string>([zoneOrigin]);
-  for (const name of all.keys()) {
-    if (cutSet.size > 0 && ancestors(name, zoneOrigin).some((a) => cutSet.has(a))) all.delete(name);
+  if (cutSet.size > 0) {
+    for (const name of [...all.keys()]) if (ancestors(name, zoneOrigin).some((a) => cutSet.has(a))) all.delete(name);
   }
   for (const name of all.keys()) {
     for (const ancestor of ancestors(name, zoneOrigin)) if (ancestor !== name && !all.has(ancestor)) existing.add(ancestor);
