@@ -87,11 +87,11 @@ export function criticalPath(questions: ReadonlyArray<[string, string]>, store: 
 }
 
 /** One DNS-only audit of `domain` against a server that answers after `delayMs`, cold cache. */
-export async function measureLatency(domain: string, server: BenchDnsServer, delayMs: number, records: readonly ZoneRecord[]): Promise<LatencyFigure> {
+export async function measureLatency(domain: string, server: BenchDnsServer, delayMs: number, records: readonly ZoneRecord[], blocklists = true): Promise<LatencyFigure> {
   const env = createAuditEnv({ resolvers: [server.address] });
   await server.record();
   const started = performance.now();
-  await audit(domain, { env, options: { smtp: false } });
+  await audit(domain, { env, options: { smtp: false, defaultDnsbls: blocklists } });
   const wallMs = performance.now() - started;
   const log = await server.log();
   const questions = log.map(([name, type]) => [name, type] as [string, string]);

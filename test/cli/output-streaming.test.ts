@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { parseAuditFlags, type SavedFacts } from '../../src/cli/audit-options.ts';
-import { ReportOutputs } from '../../src/cli/report-outputs.ts';
+import { compactReport, ReportOutputs } from '../../src/cli/report-outputs.ts';
 import { runAudits, type RunIo } from '../../src/cli/run-audits.ts';
 import { parseTarget } from '../../src/core/target.ts';
 import type { Report } from '../../src/core/report-types.ts';
@@ -35,6 +35,17 @@ test('json and ndjson streamed are byte for byte what render() gives, for 0, 1 a
   // fewer finished than announced (after an internal error): still one valid document
   assert.deepEqual(JSON.parse(streamed(jsonReporter, reports.slice(0, 1), 4)).map((r: Report) => r.domain), ['broken.example']);
   assert.deepEqual(JSON.parse(streamed(jsonReporter, [], 4)), []);
+});
+
+test('the formats rendered at the end read nothing of the facts they are not kept with', async () => {
+  // if a renderer starts reading facts, report-outputs.ts must keep them (or the renderer stream)
+  const reports = await goldenReports();
+  for (const [name, reporter] of REPORTERS) {
+    if (reporter.stream) continue;
+    for (const verbose of [false, true]) {
+      assert.equal(reporter.render(reports.map(compactReport), { color: false, verbose }), reporter.render(reports, { color: false, verbose }), `${name}${verbose ? ' --verbose' : ''}`);
+    }
+  }
 });
 
 function sink(): { stream: PassThrough; text: () => string } {
