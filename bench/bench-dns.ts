@@ -1,5 +1,6 @@
 // Starting and asking the benchmark's DNS server process (bench/dns-server-process.ts).
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { spawn, type ChildProcessByStdio } from 'node:child_process';
+import type { Readable, Writable } from 'node:stream';
 import { createInterface, type Interface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 
@@ -8,11 +9,11 @@ const SERVER = fileURLToPath(new URL('./dns-server-process.ts', import.meta.url)
 export class BenchDnsServer {
   readonly kind = 'fixture server (src/testnet/dns-server.ts, dns2) in its own process';
   address = '';
-  private readonly child: ChildProcessWithoutNullStreams;
+  private readonly child: ChildProcessByStdio<Writable, Readable, null>;
   private readonly lines: Interface;
   private readonly waiting: Array<{ resolve: (line: string) => void; reject: (error: Error) => void }> = [];
 
-  private constructor(child: ChildProcessWithoutNullStreams) {
+  private constructor(child: ChildProcessByStdio<Writable, Readable, null>) {
     this.child = child;
     this.lines = createInterface({ input: child.stdout });
     this.lines.on('line', (line) => this.waiting.shift()?.resolve(line));

@@ -6,7 +6,8 @@ import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import type { BenchDnsServer } from './bench-dns.ts';
+/** What a run needs of the bench's DNS server: where it is, and how many questions it answered. */
+export interface CountingDnsServer { address: string; count(): Promise<number> }
 
 const BIN = fileURLToPath(new URL('../bin/smtp-audit.js', import.meta.url));
 const PEAK_RSS = fileURLToPath(new URL('./support/peak-rss.ts', import.meta.url));
@@ -14,7 +15,7 @@ const PEAK_RSS = fileURLToPath(new URL('./support/peak-rss.ts', import.meta.url)
 export interface CliRun { wallMs: number; peakRssMiB: number; exitCode: number | null; queries: number; output: string }
 
 /** One run of the real CLI over `targetsFile`, NDJSON to a file, with its peak RSS. */
-export async function runCli(targetsFile: string, server: BenchDnsServer, work: string, extraArgs: string[] = [], nodeArgs: string[] = []): Promise<CliRun> {
+export async function runCli(targetsFile: string, server: CountingDnsServer, work: string, extraArgs: string[] = [], nodeArgs: string[] = []): Promise<CliRun> {
   const peakFile = join(work, 'peak-rss');
   rmSync(peakFile, { force: true });
   const before = await server.count();

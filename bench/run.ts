@@ -1,7 +1,8 @@
 // npm run bench: the figures of issue 15, each printed beside its target. Offline, loopback only.
 //
 // The DNS server runs in its own process (bench/dns-server-process.ts: the fixture server of
-// the tests over a generated zone, bench/zones.ts), so the audit and the server do not share
+// the tests over a generated zone, bench/zones.ts; or BIND, bench/bind-server.ts, when it is
+// installed), so the audit and the server do not share
 // an event loop; on this 2-core machine they still share the cores, as they would with a
 // local resolver. The zone is shaped like a real list: most domains at a handful of big
 // providers (shared MX hosts, SPF includes of includes, DKIM CNAMEs), the rest on their own
@@ -17,7 +18,8 @@
 // 4. The SMTP probe of one MX behind a delaying TCP proxy (bench/smtp-probe.ts).
 //
 // Settings (environment): BENCH_DOMAINS (10000), BENCH_RUNS (3), BENCH_SECTIONS (all:
-// throughput,memory,latency,probe,startup), BENCH_STARTUP_RUNS (10).
+// throughput,memory,latency,probe,startup), BENCH_STARTUP_RUNS (10), BENCH_DNS (auto: BIND's
+// named for sections 1 and 2 when it is installed, else the fixture server; fixture; bind).
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -25,6 +27,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseZoneFile } from '../src/parse/zone-file.ts';
 import { BenchDnsServer } from './bench-dns.ts';
+import { BindServer, namedBinary } from './bind-server.ts';
 import { runCli, type CliRun } from './cli-run.ts';
 import { measureLatency } from './latency.ts';
 import { measureProbe } from './smtp-probe.ts';
@@ -36,6 +39,8 @@ const FLOOD = fileURLToPath(new URL('./dns-flood.ts', import.meta.url));
 const DOMAINS = Number(process.env.BENCH_DOMAINS ?? 10_000);
 const RUNS = Math.max(1, Number(process.env.BENCH_RUNS ?? 3));
 const SECTIONS = new Set((process.env.BENCH_SECTIONS ?? 'throughput,memory,latency,probe,startup').split(',').map((s) => s.trim()));
+/** auto: BIND when named is installed, else the fixture server; or fixture, or bind */
+const DNS_CHOICE = (process.env.BENCH_DNS ?? 'auto').toLowerCase();
 const DEFAULT_CONCURRENCY = 8;
 const LATENCY_DELAY_MS = 50;
 const PROBE_ONE_WAY_MS = 25;
@@ -59,7 +64,7 @@ function machine(): string {
 }
 
 /** The server's ceiling: a minimal client floods it from another process; median qps of RUNS. */
-async function floodCeiling(server: BenchDnsServer, questionsFile: string): Promise<{ qps: number; runs: number[] }> {
+async function floodCeiling(server: { address: string }, questionsFile: string): Promise<{ qps: number; runs: number[] }> {
   const runs: number[] = [];
   for (let i = 0; i < RUNS; i++) {
     const out = await new Promise<string>((resolve, reject) => {
@@ -92,8 +97,11 @@ try {
   console.log(`Zone: ${fmt(DOMAINS)} domains (${mix}); slow answers take ${SLOW_MS} ms; DKIM discovery and the default blocklists on`);
 
   if (SECTIONS.has('throughput') || SECTIONS.has('memory')) {
-    const server = await BenchDnsServer.start(zoneFile, rulesFile, 0);
-    console.log(`DNS server: ${server.kind}, answering at once (0 ms added); BIND is not used`);
+    const named = namedBinary();
+    const useBind = DNS_CHOICE === 'bind' || (DNS_CHOICE === 'auto' && named !== null);
+    if (useBind && !named) throw new Error('BENCH_DNS=bind, but named is not installed (apt-get install bind9)');
+    const server = useBind ? await BindServer.start(named!, network.zone, work) : await BenchDnsServer.start(zoneFile, rulesFile, 0);
+    console.log(`DNS server: ${server.kind}, answering at once${useBind ? ' (BIND cannot delay: the slow domains answer at once)' : ' (0 ms added)'}; ${useBind ? 'BENCH_DNS=fixture uses the fixture server' : named ? 'BENCH_DNS=bind uses BIND' : 'BIND (named) is not installed'}`);
     try {
       const records = parseZoneFile(network.zone, { origin: 'bench' }).records;
       const questionsFile = join(work, 'questions.txt');
