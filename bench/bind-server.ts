@@ -2,7 +2,7 @@
 // BENCH_DNS=auto finds /usr/sbin/named): a real server, multi-threaded, whose flood ceiling
 // is far above the fixture server's, so the client's own limit shows. It serves the generated
 // zone as the root zone (authoritative, no recursion), counts queries through its statistics
-// channel, and answers SERVFAIL under servfail.bench (a zone that cannot load). It cannot
+// channel, and answers SERVFAIL under servfail.test (a zone that cannot load). It cannot
 // delay answers: the slow domains answer at once, and the latency section keeps the fixture
 // server. Offline: it listens on 127.0.0.1 only.
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -45,7 +45,7 @@ export class BindServer {
     mkdirSync(dir, { recursive: true });
     const port = await freePort();
     server.statsPort = await freePort();
-    writeFileSync(join(dir, 'root.zone'), `$TTL 300\n. IN SOA ns.bench. hostmaster.bench. 1 3600 600 86400 60\n. IN NS ns.bench.\nns.bench. IN A 127.0.0.1\n${splitLongStrings(zone)}`);
+    writeFileSync(join(dir, 'root.zone'), `$TTL 300\n. IN SOA ns.test. hostmaster.test. 1 3600 600 86400 60\n. IN NS ns.test.\nns.test. IN A 127.0.0.1\n${splitLongStrings(zone)}`);
     writeFileSync(join(dir, 'broken.zone'), 'this is not a zone file\n');
     writeFileSync(join(dir, 'named.conf'), `options {
   directory "${dir}";
@@ -63,7 +63,7 @@ export class BindServer {
 controls { };
 statistics-channels { inet 127.0.0.1 port ${server.statsPort} allow { 127.0.0.1; }; };
 zone "." { type primary; file "root.zone"; };
-zone "servfail.bench" { type primary; file "broken.zone"; };
+zone "servfail.test" { type primary; file "broken.zone"; };
 `);
     server.child = spawn(binary, ['-g', '-c', join(dir, 'named.conf')], { stdio: ['ignore', 'ignore', 'pipe'] });
     let log = '';

@@ -18,7 +18,7 @@ if (!zoneFile) {
   process.stderr.write('usage: node bench/dns-server-process.ts <zone file> [rules.json] [delay ms]\n');
   process.exit(2);
 }
-const records = parseZoneFile(readFileSync(zoneFile, 'utf8'), { origin: 'bench' }).records;
+const records = parseZoneFile(readFileSync(zoneFile, 'utf8'), { origin: 'test' }).records;
 const rules = rulesFile ? JSON.parse(readFileSync(rulesFile, 'utf8')) as BehaviourRule[] : [];
 const server = await new FixtureDnsServer({ records, rules, delayMs: Number(delay ?? 0) }).start();
 // The server keeps a log of every question for the tests; under a flood of millions it would

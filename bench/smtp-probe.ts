@@ -38,16 +38,16 @@ export async function startDelayProxy(target: { host: string; port: number }, de
   };
 }
 
-const ADDRESS = '198.18.200.25';
-const HOST = 'mx.probe.bench';
+const ADDRESS = '203.0.113.25';
+const HOST = 'mx.probe.test';
 
 export async function measureProbe(oneWayMs: number, pipelining: boolean): Promise<ProbeFigure> {
-  const mta = await startSmtpServerMta({ name: HOST, cert: 'valid', localDomains: ['probe.bench'], pipelining });
+  const mta = await startSmtpServerMta({ name: HOST, cert: 'valid', localDomains: ['probe.test'], pipelining });
   const proxy = await startDelayProxy({ host: mta.host, port: mta.port }, oneWayMs);
   try {
     const env = createAuditEnv({ resolvers: ['127.0.0.1:9'], connectTo: [`${ADDRESS}:25=${proxy.address}`] });
     const options: AuditOptions = { ...DEFAULT_OPTIONS, ehloName: 'bench.smtp-audit.invalid', timeoutMs: 20 * oneWayMs + 5000, greetingTimeoutMs: 20 * oneWayMs + 5000 };
-    const probe = await probeAddress(env, options, { address: ADDRESS, family: 4, hosts: [HOST], localDomain: 'probe.bench' });
+    const probe = await probeAddress(env, options, { address: ADDRESS, family: 4, hosts: [HOST], localDomain: 'probe.test' });
     const roundTrip = 2 * oneWayMs;
     // the main session's steps; the TLS version tries are separate short sessions, summed
     const main = probe.steps.filter((s) => !s.name.includes(': '));

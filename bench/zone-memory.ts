@@ -17,10 +17,10 @@ const sizeMb = Number(process.argv[2] ?? 46);
 
 const work = mkdtempSync(join(os.tmpdir(), 'smtp-audit-zone-'));
 try {
-  const parts = ['$ORIGIN big.bench.\n$TTL 300\n@ IN SOA ns1 hostmaster 1 7200 3600 1209600 300\n@ IN NS ns1\nns1 IN A 198.18.0.1\n@ IN MX 10 host0\n'];
+  const parts = ['$ORIGIN big.test.\n$TTL 300\n@ IN SOA ns1 hostmaster 1 7200 3600 1209600 300\n@ IN NS ns1\nns1 IN A 192.0.2.1\n@ IN MX 10 host0\n'];
   let size = parts[0]!.length;
   for (let i = 0; size < sizeMb * 1048576; i++) {
-    const line = `host${i} IN A 198.18.${(i >> 8) & 255}.${i & 255}\nhost${i} IN TXT "v=spf1 ip4:198.18.${(i >> 8) & 255}.${i & 255} -all"\nmail${i} IN MX 10 host${i}\n`;
+    const line = `host${i} IN A 192.0.2.${(i % 254) + 1}\nhost${i} IN TXT "v=spf1 ip4:192.0.2.${(i % 254) + 1} -all"\nmail${i} IN MX 10 host${i}\n`;
     parts.push(line);
     size += line.length;
   }
@@ -29,7 +29,7 @@ try {
   const peakFile = join(work, 'peak');
   const started = performance.now();
   const code = await new Promise<number | null>((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', PEAK_RSS, BIN, 'big.bench', '--zone', zone, '--only', 'mx', '--no-smtp', '--resolver', '127.0.0.1:9', '--timeout', '200', '--format', 'json', '--no-config'],
+    const child = spawn(process.execPath, ['--import', PEAK_RSS, BIN, 'big.test', '--zone', zone, '--only', 'mx', '--no-smtp', '--resolver', '127.0.0.1:9', '--timeout', '200', '--format', 'json', '--no-config'],
       { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, BENCH_PEAK_RSS_FILE: peakFile } });
     child.on('error', reject);
     child.on('close', resolve);
