@@ -53,3 +53,13 @@ test('an error in a later piece names its line in the file', () => {
     return true;
   });
 });
+
+test('a record written twice is one record, also when the copies fall in different pieces (RFC 2181 section 5)', () => {
+  const text = bigZone();
+  const doubled = `${text}$ORIGIN big.test.\n$TTL 300\nh5 IN A 192.0.0.5\nh5.big.test. 900 IN A 192.0.0.5\nh5 IN A 192.0.0.6\n@ IN TXT "v=spf1 -all"\n@ IN TXT "v=spf1 -all"\n@ IN TXT "v=spf1" " -all"\n`;
+  const zone = zoneFromText(doubled, 'big.zone');
+  const h5 = zone.byName.get('h5.big.test')!;
+  assert.deepEqual(h5.filter((r) => r.type === 'A').map((r) => r.type === 'A' && [r.address, r.ttl]), [['192.0.0.5', 300], ['192.0.0.6', 300]], 'the first copy, with its TTL');
+  const txt = zone.byName.get('big.test')!.filter((r) => r.type === 'TXT');
+  assert.deepEqual(txt.map((r) => r.type === 'TXT' && r.strings), [['v=spf1 -all'], ['v=spf1', ' -all']], 'a different split is a different record');
+});

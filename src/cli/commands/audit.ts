@@ -99,7 +99,7 @@ Examples:
   smtp-audit example.com --format json --fail-on warn > report.json
   smtp-audit user@example.org https://example.net/ --no-smtp
   smtp-audit --input domains.txt --format ndjson --concurrency 16
-  smtp-audit --input domains.txt --shard 2/4 --no-smtp --format ndjson --output shard-2.ndjson
+  smtp-audit --input list.txt --shard 2/4 --format ndjson --output s2.ndjson
   smtp-audit example.com --resolver 127.0.0.1:5353 --connect-to mx.example.com:25=127.0.0.1:2525
   smtp-audit example.com --save-facts facts.json && smtp-audit --facts facts.json
   smtp-audit example.com --format table --format json:report.json --format sarif:report.sarif

@@ -144,17 +144,18 @@ export function mergeCommand(io: RunIo, setExit: (code: number) => void): Comman
     .option('--no-color', 'no ANSI colours')
     .option('--verbose', 'show all evidence and references')
     .addHelpText('after', `
-Shards cut with --shard K/N never overlap, so merging them gives the reports of one run over
-the whole list; merge refuses a target that appears twice.
+Shards cut with --shard K/N never overlap, so merging them gives the reports of
+one run over the whole list; merge refuses a target that appears twice.
 
 Examples:
-  smtp-audit --input domains.txt --shard 1/2 --format ndjson --output shard-1.ndjson
-  smtp-audit --input domains.txt --shard 2/2 --format ndjson --output shard-2.ndjson
-  smtp-audit merge shard-*.ndjson --input domains.txt
-  smtp-audit merge shard-*.ndjson --format json:report.json --format markdown >> "$GITHUB_STEP_SUMMARY"
+  smtp-audit --input list.txt --shard 1/2 --format ndjson --output s1.ndjson
+  smtp-audit --input list.txt --shard 2/2 --format ndjson --output s2.ndjson
+  smtp-audit merge s1.ndjson s2.ndjson --input list.txt
+  smtp-audit merge s*.ndjson --format json:all.json --format markdown:all.md
 
-Exit codes: as the audit: 0 clean, 1 a check at or above --fail-on, 2 unreadable or invalid
-input, 3 incomplete (a check ended "error", or --input targets without a report).`)
+Exit codes: as the audit: 0 clean, 1 a check at or above --fail-on, 2 unreadable
+or invalid input, 3 incomplete (a check ended "error", or --input targets
+without a report).`)
     .action(async (files: string[], flags: MergeFlags) => {
       setExit(await runMerge(files, flags, io));
     });

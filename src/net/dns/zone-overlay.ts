@@ -18,6 +18,7 @@
 //   resolver would, and the answer still counts as from the zone file: it depends on it.
 // - Records whose owner is outside the origin are ignored, as BIND ignores out-of-zone data;
 //   `ignoredOwners` lists them so the CLI can say so.
+// - A record written twice is one record (RFC 2181 section 5; ZoneOwners.add).
 // Answers from a file carry `source: 'zone-file'`; collectors copy that into LookupFacts.
 import { readFileSync } from 'node:fs';
 import { parseZoneFile, ZoneFileError, type ZoneRecord } from '../../parse/zone-file.ts';
@@ -72,13 +73,38 @@ export class ZoneOwners {
     return (JSON.parse(text) as Array<Omit<ZoneRecord, 'name'>>).map((r) => ({ name, ...r }) as ZoneRecord);
   }
 
-  /** Adds records of one owner (after those it has). */
+  /**
+   * Adds records of one owner (after those it has). A record written twice is one record:
+   * RFC 2181 section 5 says an RRset never holds two RRs with the same owner, class, type and
+   * data, and servers suppress such duplicates; the first copy (and its TTL) is kept.
+   */
   add(name: string, records: readonly ZoneRecord[]): void {
-    const fresh = records.map(({ name: _owner, ...rest }) => rest);
     const existing = this.owners.get(name);
-    const all = existing === undefined ? fresh : [...(JSON.parse(existing) as unknown[]), ...fresh];
-    this.owners.set(name, JSON.stringify(all));
+    const kept = existing === undefined ? [] : JSON.parse(existing) as Array<Record<string, unknown>>;
+    const seen = new Set(kept.map(recordIdentity));
+    for (const { name: _owner, ...rest } of records) {
+      const identity = recordIdentity(rest);
+      if (seen.has(identity)) continue;
+      seen.add(identity);
+      kept.push(rest);
+    }
+    this.owners.set(name, JSON.stringify(kept));
   }
+}
+
+/** JSON with object keys sorted, so equal data gives equal text whatever order it was built in. */
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    return `{${Object.keys(value).sort().map((k) => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+/** Type and data of one owner's record (RFC 2181 section 5: what makes two RRs the same); not the TTL. */
+function recordIdentity(record: Record<string, unknown>): string {
+  const { ttl: _ttl, ...identity } = record;
+  return canonical(identity);
 }
 
 /** Text of a zone file cut into pieces of about this many characters, parsed one at a time. */
