@@ -33,28 +33,28 @@ async function median(args: string[]): Promise<number> {
 
 function benchZone(): string {
   let zone = '$TTL 300\n';
-  zone += 'startup.bench. IN MX 10 mx1.startup.bench.\nstartup.bench. IN MX 20 mx2.startup.bench.\n';
-  zone += 'startup.bench. IN TXT "v=spf1 mx include:_spf.provider.bench -all"\n';
-  zone += '_spf.provider.bench. IN TXT "v=spf1 ip4:192.0.2.0/24 ip6:2001:db8::/32 ~all"\n';
-  zone += '_dmarc.startup.bench. IN TXT "v=DMARC1; p=reject; rua=mailto:dmarc@startup.bench"\n';
-  zone += 'default._domainkey.startup.bench. IN TXT "v=DKIM1; k=ed25519; p=11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo="\n';
-  zone += '_smtp._tls.startup.bench. IN TXT "v=TLSRPTv1; rua=mailto:tlsrpt@startup.bench"\n';
+  zone += 'startup.test. IN MX 10 mx1.startup.test.\nstartup.test. IN MX 20 mx2.startup.test.\n';
+  zone += 'startup.test. IN TXT "v=spf1 mx include:_spf.provider.test -all"\n';
+  zone += '_spf.provider.test. IN TXT "v=spf1 ip4:192.0.2.0/24 ip6:2001:db8::/32 ~all"\n';
+  zone += '_dmarc.startup.test. IN TXT "v=DMARC1; p=reject; rua=mailto:dmarc@startup.test"\n';
+  zone += 'default._domainkey.startup.test. IN TXT "v=DKIM1; k=ed25519; p=11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo="\n';
+  zone += '_smtp._tls.startup.test. IN TXT "v=TLSRPTv1; rua=mailto:tlsrpt@startup.test"\n';
   for (const [host, v4, v6] of [['mx1', '192.0.2.10', '2001:db8::10'], ['mx2', '192.0.2.11', '2001:db8::11']] as const) {
-    zone += `${host}.startup.bench. IN A ${v4}\n${host}.startup.bench. IN AAAA ${v6}\n`;
-    zone += `${reverseName(v4)}. IN PTR ${host}.startup.bench.\n${reverseName(v6)}. IN PTR ${host}.startup.bench.\n`;
+    zone += `${host}.startup.test. IN A ${v4}\n${host}.startup.test. IN AAAA ${v6}\n`;
+    zone += `${reverseName(v4)}. IN PTR ${host}.startup.test.\n${reverseName(v6)}. IN PTR ${host}.startup.test.\n`;
   }
   return zone;
 }
 
 export async function startupFigures(): Promise<{ node: string; runs: number; baselineMs: number; figures: StartupFigure[] }> {
-  const dns = await new FixtureDnsServer({ records: parseZoneFile(benchZone(), { origin: 'bench' }).records }).start();
+  const dns = await new FixtureDnsServer({ records: parseZoneFile(benchZone(), { origin: 'test' }).records }).start();
   try {
     const baselineMs = await median(['-e', '0']);
     const cases: Array<{ what: string; args: string[]; targetMs: number | null }> = [
       { what: 'smtp-audit --version', args: ['--version'], targetMs: 150 },
       { what: 'smtp-audit --help', args: ['--help'], targetMs: 150 },
       { what: 'smtp-audit checks', args: ['checks'], targetMs: 250 },
-      { what: 'smtp-audit <domain> --no-smtp (DNS-only audit, local resolver)', args: ['startup.bench', '--no-smtp', '--resolver', dns.address, '--format', 'json'], targetMs: 350 },
+      { what: 'smtp-audit <domain> --no-smtp (DNS-only audit, local resolver)', args: ['startup.test', '--no-smtp', '--resolver', dns.address, '--format', 'json'], targetMs: 350 },
     ];
     const figures: StartupFigure[] = [];
     for (const c of cases) {

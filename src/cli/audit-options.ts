@@ -20,6 +20,7 @@ import { CONTRACT_FORMATS, REPORTERS } from '../report/index.ts';
 import { FormatSpecError, planOutputs, type OutputSpec } from '../report/multi-format.ts';
 import { assertWritable } from './io.ts';
 import { parseJsonQuietly } from './json-syntax.ts';
+import { parseShard, type Shard } from './shard.ts';
 import { UsageError } from './usage-error.ts';
 
 export interface RawAuditFlags {
@@ -69,6 +70,8 @@ export interface RawAuditFlags {
   zonesFromConfig?: string;
   /** --config <file>; false: --no-config */
   config?: string | boolean;
+  /** --shard K/N: only the targets of shard K of N */
+  shard?: string;
 }
 
 export interface SavedFacts {
@@ -107,6 +110,8 @@ export interface AuditSettings {
   sourceAddress: string | null;
   saveFacts: string | null;
   replay: SavedFacts | null;
+  /** --shard K/N, or null: every target */
+  shard: Shard | null;
 }
 
 function integer(value: string | undefined, flag: string, min: number, max: number, fallback: number): number {
@@ -275,7 +280,7 @@ export function parseAuditFlags(flags: RawAuditFlags): AuditSettings {
   const caCertificates = (flags.caFile ?? []).map(readCaFile);
   if (flags.facts && resolvers.length > 0) throw new UsageError('--facts replays saved facts without any DNS query; it cannot be combined with --resolver');
   if (flags.facts && flags.saveFacts) throw new UsageError('--facts and --save-facts cannot be combined (the facts are already saved)');
-  for (const o of outputs) if (o.file !== null) assertWritable(o.file);
+  for (const o of outputs) if (o.file !== null) assertWritable(o.file, flags.output !== undefined && o.file === flags.output ? '--output' : `--format ${o.format}:`);
   if (flags.facts && (flags.zone ?? []).length > 0) throw new UsageError('--facts replays saved facts without any DNS query; it cannot be combined with --zone');
   const zones: OverlayZone[] = [];
   const warnings: string[] = [];
@@ -293,7 +298,12 @@ export function parseAuditFlags(flags: RawAuditFlags): AuditSettings {
     zones.push(zone);
   }
   try { assertDistinctOrigins(zones); } catch (error) { throw new UsageError((error as Error).message); }
-  if (flags.saveFacts) assertWritable(flags.saveFacts);
+  if (flags.saveFacts) {
+    assertWritable(flags.saveFacts, '--save-facts');
+    if (flags.saveFacts === '-' && outputs.some((o) => o.file === null)) {
+      throw new UsageError(`--save-facts - and the ${outputs.find((o) => o.file === null)!.format} report cannot both go to stdout (write one of them to a file)`);
+    }
+  }
   const replay = flags.facts ? loadSavedFacts(flags.facts) : null;
   const options: Partial<AuditOptions> = {
     port, timeoutMs, greetingTimeoutMs, selectors, ips,
@@ -311,5 +321,6 @@ export function parseAuditFlags(flags: RawAuditFlags): AuditSettings {
     failOn, only, skip, options, timeoutMs, deadlineMs, concurrency,
     color: flags.color !== false, verbose: flags.verbose === true, connectTo, sourceAddress,
     saveFacts: flags.saveFacts ?? null, replay,
+    shard: flags.shard === undefined ? null : parseShard(flags.shard),
   };
 }

@@ -1,33 +1,17 @@
-// Writing output: stdout, or a file written whole (temp file + rename) so a failed run
-// never leaves a half-written report behind.
-import { accessSync, constants, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
-import { UsageError } from './usage-error.ts';
+// Writing output: stdout, or a file through the rules of src/cli/output-file.ts (a new or
+// replaced file is written whole, temp file + rename; devices and FIFOs are written through;
+// a file we could not otherwise write is refused). These are the one-shot forms for commands
+// that have their whole text at once (diff); audits stream (src/cli/report-outputs.ts).
+import { planOutput, writeOutputSync } from './output-file.ts';
 
-export function assertWritable(file: string): void {
-  const dir = dirname(resolve(file));
-  try {
-    if (!statSync(dir).isDirectory()) throw new Error('not a directory');
-    accessSync(dir, constants.W_OK);
-  } catch {
-    throw new UsageError(`cannot write ${file}: the folder ${dir} does not exist or is not writable`);
-  }
-  try {
-    if (statSync(file).isDirectory()) throw new UsageError(`cannot write ${file}: it is a folder`);
-  } catch (error) {
-    if (error instanceof UsageError) throw error;
-  }
+/** Throws a one-line UsageError when `file` cannot be written as an output. */
+export function assertWritable(file: string, flag = '--output'): void {
+  planOutput(file, flag);
 }
 
+/** Writes `text` to `file` whole, or not at all (see output-file.ts for devices, FIFOs and links). */
 export function writeFileAtomic(file: string, text: string): void {
-  const temp = `${resolve(file)}.${process.pid}.tmp`;
-  try {
-    writeFileSync(temp, text);
-    renameSync(temp, file);
-  } catch (error) {
-    try { unlinkSync(temp); } catch { /* nothing to clean */ }
-    throw error;
-  }
+  writeOutputSync(planOutput(file), text);
 }
 
 /** Whether to colour output for this stream: a TTY, no NO_COLOR, no --no-color (FORCE_COLOR forces). */

@@ -1,8 +1,12 @@
 // Running a batch of audits for the CLI (audit and demo share it): a pool of `concurrency`
 // audits over one environment (so the DNS cache is shared), a spinner on stderr when it is a
-// terminal, ndjson streamed as each target finishes, everything else rendered at the end in
-// input order, then --output / --save-facts written whole, then the exit code.
+// terminal, and every report handed to the run's outputs as soon as it is finished
+// (src/cli/report-outputs.ts: json and ndjson stream out, the other formats keep a compact
+// form until the end, --save-facts streams). Nothing else of a report is kept: the exit code
+// is tallied as reports arrive, so memory does not grow with the number of targets.
 // Each report is finished before anything sees it: --ignore applied, zone-file use marked, scored.
+// When an audit fails with an internal error, no new audit starts, the running ones finish,
+// their reports and the earlier ones are written, and then the error is thrown (one line, exit 2).
 import { audit } from '../core/audit.ts';
 import type { AuditEnv } from '../core/context.ts';
 import { exitCodeFor } from '../core/exit-code.ts';
@@ -11,12 +15,13 @@ import { targetName, type AuditTarget } from '../core/target.ts';
 import { watchZoneAnswers } from '../net/dns/zone-overlay.ts';
 import { finishReport } from '../report/finish-report.ts';
 import { REPORTERS } from '../report/index.ts';
-import { renderOutputs } from '../report/multi-format.ts';
-import { mapPool } from '../util/pool.ts';
+import { forEachPool } from '../util/pool.ts';
 import { VERSION } from '../version.ts';
-import type { AuditSettings, SavedFacts } from './audit-options.ts';
-import { colorWanted, writeFileAtomic } from './io.ts';
+import type { AuditSettings } from './audit-options.ts';
+import { colorWanted } from './io.ts';
+import { boundHeapGrowth } from './heap.ts';
 import { startProgress } from './progress.ts';
+import { ReportOutputs } from './report-outputs.ts';
 import { UsageError } from './usage-error.ts';
 
 export interface RunIo {
@@ -24,9 +29,19 @@ export interface RunIo {
   stderr: NodeJS.WriteStream;
 }
 
-export async function runAudits(targets: AuditTarget[], settings: AuditSettings, env: AuditEnv, io: RunIo): Promise<{ exitCode: 0 | 1 | 3; reports: Report[] }> {
-  const stdoutOutput = settings.outputs.find((o) => o.file === null) ?? null;
-  const streaming = stdoutOutput ? REPORTERS.get(stdoutOutput.format)!.renderOne : undefined;
+export type RunExitCode = 0 | 1 | 3;
+
+/** From this many targets on, a run is a bulk run and bounds the heap's growth (src/cli/heap.ts). */
+export const BULK_TARGETS = 100;
+
+/** The run's exit code from one more report's: 1 (something at or above --fail-on) beats 3 (incomplete) beats 0. */
+export function worseExitCode(a: RunExitCode, b: RunExitCode): RunExitCode {
+  if (a === 1 || b === 1) return 1;
+  if (a === 3 || b === 3) return 3;
+  return 0;
+}
+
+export async function runAudits(targets: AuditTarget[], settings: AuditSettings, env: AuditEnv, io: RunIo): Promise<{ exitCode: RunExitCode; audited: number }> {
   const stdoutOptions = { color: colorWanted(io.stdout, settings.color), verbose: settings.verbose };
   const fileOptions = { color: false, verbose: settings.verbose };
   const zoneFiles = settings.zones.map((z) => ({ file: z.file, origin: z.origin }));
@@ -37,43 +52,62 @@ export async function runAudits(targets: AuditTarget[], settings: AuditSettings,
     }
   }
 
+  if (targets.length >= BULK_TARGETS) boundHeapGrowth();
   const spinner = await startProgress(io.stderr, settings.verbose, `auditing ${targets.length === 1 ? targetName(targets[0]!) : `${targets.length} targets`}`);
-  let finished = 0;
-  const reports = await mapPool(targets, settings.concurrency, async (target) => {
-    const zoneNames = new Set<string>();
-    const auditEnv = zoneFiles.length > 0 ? { ...env, resolver: watchZoneAnswers(env.resolver, zoneNames) } : env;
-    const raw = await audit(target, {
-      env: auditEnv,
-      options: settings.options,
-      only: settings.only,
-      skip: settings.skip,
-      facts: settings.replay ? replayed.get(targetName(target)) : undefined,
+  let outputs: ReportOutputs;
+  try {
+    outputs = new ReportOutputs({
+      outputs: settings.outputs,
+      reporters: REPORTERS,
+      optionsFor: (o) => (o.file === null ? stdoutOptions : fileOptions),
+      total: targets.length,
+      stdout: io.stdout,
+      saveFacts: settings.saveFacts
+        ? { file: settings.saveFacts, header: { tool: { name: 'smtp-audit', version: VERSION }, savedAt: env.clock.now().toISOString() } }
+        : null,
+      progress: spinner,
     });
-    const report = finishReport(raw, { ignore: settings.ignore, zoneFiles, zoneFileNames: zoneNames });
-    finished++;
-    spinner.text = `audited ${finished}/${targets.length} (${targetName(target)})`;
-    if (streaming) {
-      spinner.clear();
-      io.stdout.write(streaming(report, stdoutOptions));
-      spinner.render();
-    }
-    return report;
-  });
-  spinner.stop();
+  } catch (error) {
+    spinner.stop();
+    throw error;
+  }
 
-  const pending = settings.outputs.filter((o) => o.file !== null || !streaming);
-  for (const output of renderOutputs(reports, pending, REPORTERS, (o) => (o.file === null ? stdoutOptions : fileOptions))) {
-    if (output.file === null) io.stdout.write(output.text);
-    else writeFileAtomic(output.file, output.text);
+  let exitCode: RunExitCode = 0;
+  let finished = 0;
+  let failure: unknown = null;
+  try {
+    await forEachPool(targets, settings.concurrency, async (target, index) => {
+      const zoneNames = new Set<string>();
+      const auditEnv = zoneFiles.length > 0 ? { ...env, resolver: watchZoneAnswers(env.resolver, zoneNames) } : env;
+      let report: Report;
+      try {
+        const raw = await audit(target, {
+          env: auditEnv,
+          options: settings.options,
+          only: settings.only,
+          skip: settings.skip,
+          facts: settings.replay ? replayed.get(targetName(target)) : undefined,
+        });
+        report = finishReport(raw, { ignore: settings.ignore, zoneFiles, zoneFileNames: zoneNames });
+        outputs.add(report, index);
+      } catch (error) {
+        outputs.release();
+        throw error;
+      }
+      exitCode = worseExitCode(exitCode, exitCodeFor([report], settings.failOn));
+      finished++;
+      spinner.text = `audited ${finished}/${targets.length} (${targetName(target)})`;
+    }, { beforeEach: () => outputs.drained(), stopped: () => outputs.failure !== null });
+  } catch (error) {
+    failure = error;
   }
-  if (settings.saveFacts) {
-    const saved: SavedFacts = {
-      schemaVersion: 1,
-      tool: { name: 'smtp-audit', version: VERSION },
-      savedAt: env.clock.now().toISOString(),
-      audits: reports.map((r) => ({ target: r.domain, facts: r.facts as SavedFacts['audits'][number]['facts'] })),
-    };
-    writeFileAtomic(settings.saveFacts, `${JSON.stringify(saved, null, 2)}\n`);
+  spinner.stop();
+  try {
+    // after an internal error too: the reports that finished are written
+    await outputs.finish();
+  } catch (error) {
+    failure ??= error;
   }
-  return { exitCode: exitCodeFor(reports, settings.failOn), reports };
+  if (failure) throw failure;
+  return { exitCode, audited: finished };
 }

@@ -1,6 +1,8 @@
 // Several formats in one run: `--format fmt[:file]`, repeatable. A format without a file goes
 // to stdout (or to --output), so `--format table --format json:report.json --format
-// sarif:out.sarif` prints the table and writes two files from the same reports.
+// sarif:out.sarif` prints the table and writes two files from the same reports. The file `-`
+// is stdout (`--format json:-`, `--output -`).
+import { resolve } from 'node:path';
 import type { Report } from '../core/report-types.ts';
 import type { RenderOptions, Reporter } from './reporter.ts';
 
@@ -23,12 +25,13 @@ export function planOutputs(specs: readonly string[], output: string | null, rep
   const outputs: OutputSpec[] = (specs.length === 0 ? ['table'] : specs).map((raw) => {
     const colon = raw.indexOf(':');
     const format = (colon < 0 ? raw : raw.slice(0, colon)).trim().toLowerCase();
-    const file = colon < 0 ? null : raw.slice(colon + 1);
+    const named = colon < 0 ? null : raw.slice(colon + 1);
+    const file = named === '-' ? null : named;
     if (!reporters.has(format)) {
       if (unavailable.includes(format)) throw new FormatSpecError(`--format ${format} is not available in this version`);
       throw new FormatSpecError(`unknown --format "${raw}" (use ${[...reporters.keys()].join(', ')}, optionally as fmt:file)`);
     }
-    if (file !== null && file.trim() === '') throw new FormatSpecError(`--format ${raw}: the file name after ":" is empty`);
+    if (named !== null && named.trim() === '') throw new FormatSpecError(`--format ${raw}: the file name after ":" is empty`);
     return { format, file };
   });
   const toStdout = outputs.filter((o) => o.file === null);
@@ -37,13 +40,13 @@ export function planOutputs(specs: readonly string[], output: string | null, rep
   }
   if (output !== null) {
     if (toStdout.length === 0) throw new FormatSpecError('--output names the file for the format given without one, but every --format has its own file');
-    toStdout[0]!.file = output;
+    if (output !== '-') toStdout[0]!.file = output;
   }
   const files = new Set<string>();
   for (const o of outputs) {
     if (o.file === null) continue;
-    if (files.has(o.file)) throw new FormatSpecError(`${o.file} is named by two outputs`);
-    files.add(o.file);
+    if (files.has(resolve(o.file))) throw new FormatSpecError(`${o.file} is named by two outputs`);
+    files.add(resolve(o.file));
   }
   return outputs;
 }

@@ -6,6 +6,8 @@ import { parseAuditFlags, type RawAuditFlags } from '../audit-options.ts';
 import { loadAuditConfig, mergeConfig } from '../config-file.ts';
 import { collectTargets } from '../domains.ts';
 import { runAudits, type RunIo } from '../run-audits.ts';
+import { boundHeapGrowth } from '../heap.ts';
+import { inShard } from '../shard.ts';
 import { UsageError } from '../usage-error.ts';
 import { sanitizeRemoteText } from '../../util/sanitize.ts';
 
@@ -38,6 +40,7 @@ export function addAuditOptions(command: Command): Command {
     .option('--ca-file <pem>', 'also trust the CA certificates in this PEM file when judging MX certificates, repeatable', collect)
     .option('--input <file>', 'read targets from a file, one a line (# comments)')
     .option('--concurrency <n>', 'targets audited at once', '8')
+    .option('--shard <k/n>', 'audit only shard k of n of the targets (a stable hash of each target): split a list over machines, then `smtp-audit merge`')
     .option('--no-color', 'no ANSI colours (also when NO_COLOR is set or output is not a terminal)')
     .option('--verbose', 'log every DNS query with its answer code and time to stderr; show all evidence')
     .option('--source-address <ip>', 'start outgoing connections from this local address (a host with several addresses)')
@@ -58,6 +61,8 @@ export function addAuditOptions(command: Command): Command {
 export async function runAuditCommand(domains: string[], rawFlags: RawAuditFlags & { dnsTries?: string }, io: RunIo, given?: (flag: keyof RawAuditFlags) => boolean): Promise<number> {
   const config = loadAuditConfig(rawFlags.config, process.cwd());
   const flags: RawAuditFlags & { dnsTries?: string } = config ? { ...rawFlags, ...mergeConfig(rawFlags, config, given ?? ((flag) => rawFlags[flag] !== undefined)) } : rawFlags;
+  // a large --zone file is parsed inside parseAuditFlags: its garbage is bounded from the start
+  if ((flags.zone ?? []).length > 0) boundHeapGrowth();
   const settings = parseAuditFlags(flags);
   for (const warning of settings.warnings) io.stderr.write(`smtp-audit: warning: ${sanitizeRemoteText(warning)}\n`);
   let targets = collectTargets(domains, flags.input);
@@ -66,6 +71,13 @@ export async function runAuditCommand(domains: string[], rawFlags: RawAuditFlags
     targets = collectTargets(settings.replay.audits.map((a) => a.target));
   }
   if (targets.length === 0) throw new UsageError('no domain given (smtp-audit <domain...>, or --input <file>)');
+  if (settings.shard) {
+    const { index, count } = settings.shard;
+    const all = targets.length;
+    targets = targets.filter((target) => inShard(target, settings.shard!));
+    // an empty shard is not an error: a list shorter than the number of jobs still succeeds
+    if (targets.length === 0) io.stderr.write(`smtp-audit: shard ${index}/${count} holds none of the ${all} targets\n`);
+  }
   // --verbose lines carry names from DNS answers: control bytes are made visible
   const debug = settings.verbose ? (line: string) => io.stderr.write(`${sanitizeRemoteText(line)}\n`) : undefined;
   // --facts judges saved facts with no network: an environment that cannot open a socket
@@ -95,6 +107,7 @@ Examples:
   smtp-audit example.com --format json --fail-on warn > report.json
   smtp-audit user@example.org https://example.net/ --no-smtp
   smtp-audit --input domains.txt --format ndjson --concurrency 16
+  smtp-audit --input list.txt --shard 2/4 --format ndjson --output s2.ndjson
   smtp-audit example.com --resolver 127.0.0.1:5353
   smtp-audit example.com --connect-to mx.example.com:25=127.0.0.1:2525
   smtp-audit example.com --save-facts f.json; smtp-audit --facts f.json

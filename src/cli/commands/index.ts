@@ -48,6 +48,11 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: async () => (await import('./inspect.ts')).inspectCommand,
   },
   {
+    name: 'merge', operands: '<files...>',
+    summary: 'combine the reports of sharded runs (--shard K/N --format ndjson) into one report or a summary',
+    load: async () => (await import('./merge.ts')).mergeCommand,
+  },
+  {
     name: 'diff', operands: '<old> <new>',
     summary: 'compare two JSON reports: what got better, worse, new or resolved (exit 1 when anything got worse)',
     load: async () => (await import('./diff.ts')).diffCommand,

@@ -1,7 +1,8 @@
 // The run's DNS resolver: one instance per run, shared by every collector and by mailauth.
 // 1. normalize the name (lowercase, no trailing dot) and refuse names that cannot go on
 //    the wire (EBADNAME) without sending anything;
-// 2. answer from the run cache, or join an identical query already in flight;
+// 2. answer from the run's answer cache (bounded, LRU, TTL-aware: answer-cache.ts), or join an
+//    identical query already in flight;
 // 3. otherwise ask each server in turn, `tries` rounds, each attempt with its own timeout;
 //    NOERROR and NXDOMAIN are final, SERVFAIL/REFUSED/timeouts move on to the next server;
 // 4. map the result to an outcome (ok / nxdomain / nodata / error), never a throw: an
@@ -9,6 +10,7 @@
 //    a chain the answer leaves unfinished is followed by asking for its last name.
 // Failed outcomes are not kept after they settle, so a later domain in a bulk run asks again.
 import { performance } from 'node:perf_hooks';
+import { AnswerCache, type AnswerCacheOptions } from './answer-cache.ts';
 import { DnsError, type DnsAnswer, type DnsErrorCode, type DnsRecord, type DnsResolver, type RRType } from './types.ts';
 import { formatServer, networkTransport, TransportError, type DnsTransport, type ExchangeResult, type NameServer } from './transport.ts';
 import { selectAnswer, validateQueryName } from './wire.ts';
@@ -25,6 +27,8 @@ export interface StubResolverOptions {
   log?: (entry: DnsLogEntry) => void;
   /** the run's deadline: once aborted, queries in flight end ECANCELLED and no new one is sent */
   signal?: AbortSignal;
+  /** the answer cache, or its bounds; one cache may be shared by several resolvers */
+  cache?: AnswerCache | AnswerCacheOptions;
 }
 
 export function normalizeName(name: string): string {
@@ -56,7 +60,10 @@ export class StubResolver implements DnsResolver {
   private readonly transport: DnsTransport;
   private readonly log?: (entry: DnsLogEntry) => void;
   private readonly signal?: AbortSignal;
-  private readonly cache = new Map<string, Promise<DnsAnswer>>();
+  /** settled answers (failed lookups are not kept) */
+  readonly cache: AnswerCache;
+  /** questions on the wire: identical questions join them instead of asking again */
+  private readonly inFlight = new Map<string, Promise<DnsAnswer>>();
   /** Queries that went to the network (not served from the cache), for --verbose and tests. */
   networkQueries = 0;
 
@@ -68,25 +75,29 @@ export class StubResolver implements DnsResolver {
     this.transport = options.transport ?? networkTransport;
     this.log = options.log;
     this.signal = options.signal;
+    this.cache = options.cache instanceof AnswerCache ? options.cache : new AnswerCache(options.cache);
   }
 
   query(rawName: string, type: RRType): Promise<DnsAnswer> {
     const name = normalizeName(rawName);
     const key = `${type} ${name}`;
     const cached = this.cache.get(key);
-    if (cached) {
-      return cached.then((answer) => {
-        const hit = { ...answer, fromCache: true };
-        this.log?.({ name, type, outcome: hit.outcome, rcode: hit.rcode, error: hit.error, count: hit.records.length, ms: 0, server: hit.server, cached: true });
-        return hit;
-      });
-    }
+    if (cached) return Promise.resolve(this.cacheHit(cached));
+    const joined = this.inFlight.get(key);
+    if (joined) return joined.then((answer) => this.cacheHit(answer));
     const pending = this.ask(name, type);
-    this.cache.set(key, pending);
+    this.inFlight.set(key, pending);
     pending.then((answer) => {
-      if (answer.outcome === 'error') this.cache.delete(key);
-    });
+      this.inFlight.delete(key);
+      this.cache.set(key, answer);
+    }, () => { this.inFlight.delete(key); });
     return pending;
+  }
+
+  private cacheHit(answer: DnsAnswer): DnsAnswer {
+    const hit = { ...answer, fromCache: true };
+    this.log?.({ name: hit.name, type: hit.type, outcome: hit.outcome, rcode: hit.rcode, error: hit.error, count: hit.records.length, ms: 0, server: hit.server, cached: true });
+    return hit;
   }
 
   async resolve(name: string, type: RRType): Promise<unknown> {
@@ -162,7 +173,7 @@ export class StubResolver implements DnsResolver {
           lastError = { code: rcodeError, detail: `${response.rcode} from ${serverText}`, rcode: response.rcode, server: serverText };
           continue;
         }
-        if (response.malformed !== null) {
+        if (response.malformed != null) {
           // What decoded is not all the server said: an empty answer here would read as
           // "no records" (NODATA) and turn into false failures. Another server may do better.
           lastError = { code: 'EBADRESP', detail: `malformed answer from ${serverText}: ${response.malformed}`, rcode: response.rcode, server: serverText };

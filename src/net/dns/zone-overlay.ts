@@ -18,13 +18,10 @@
 //   resolver would, and the answer still counts as from the zone file: it depends on it.
 // - Records whose owner is outside the origin are ignored, as BIND ignores out-of-zone data;
 //   `ignoredOwners` lists them so the CLI can say so.
-// - A record written twice is one record: RFC 2181 section 5 says an RRset never holds two RRs
-//   with the same owner, class, type and data, and servers suppress such duplicates. Names are
-//   compared as the parser gives them (lowercased); TXT strings and other data exactly. The
-//   first copy is kept (its TTL: RFC 2181 section 5.2 wants one TTL per RRset anyway).
+// - A record written twice is one record (RFC 2181 section 5; ZoneOwners.add).
 // Answers from a file carry `source: 'zone-file'`; collectors copy that into LookupFacts.
 import { readFileSync } from 'node:fs';
-import { parseZoneFile, type ZoneRecord } from '../../parse/zone-file.ts';
+import { parseZoneFile, ZoneFileError, type ZoneRecord } from '../../parse/zone-file.ts';
 import { answerToNodeShape, normalizeName, type DnsLogEntry } from './resolver.ts';
 import type { DnsAnswer, DnsRecord, DnsResolver, RRType } from './types.ts';
 import { validateQueryName } from './wire.ts';
@@ -43,8 +40,8 @@ export interface OverlayZone {
   /** lowercase, no trailing dot */
   origin: string;
   /** owner name -> records, for owners at or below the origin and outside delegations */
-  byName: Map<string, ZoneRecord[]>;
-  /** every owner and every name between an owner and the origin (empty non-terminals) */
+  byName: ZoneOwners;
+  /** names that exist without records of their own: the origin and the empty non-terminals between an owner and it (RFC 8020); owners are the keys of byName */
   existing: Set<string>;
   /** delegation points: NS owners other than the origin */
   cuts: string[];
@@ -56,48 +53,43 @@ const isAtOrBelow = (name: string, ancestor: string): boolean =>
   ancestor === '' || name === ancestor || name.endsWith(`.${ancestor}`);
 
 /**
- * Builds an OverlayZone from zone-file text. `origin` overrides the file's own; without it the
- * first $ORIGIN, else the single SOA owner, is used. Throws ZoneOverlayError (or the parser's
- * ZoneFileError, which names the file and line) when the text or the origin is unusable.
+ * The records of a zone by owner name, each owner's records kept as one compact JSON string
+ * and decoded when asked for. A parsed record is an object of some 200-300 bytes (plus its
+ * strings); the same record as JSON text is a few dozen bytes, and an audit asks about a
+ * handful of a zone's names, so a zone of a million records costs a fraction of the memory.
  */
-export function zoneFromText(text: string, file: string, origin?: string): OverlayZone {
-  const parsed = parseZoneFile(text, { fileName: file, ...(origin ? { origin } : {}) });
-  let zoneOrigin = origin ? normalizeName(origin) : parsed.origin;
-  if (zoneOrigin === null) {
-    const soaOwners = [...new Set(parsed.records.filter((r) => r.type === 'SOA').map((r) => r.name))];
-    if (soaOwners.length !== 1) {
-      throw new ZoneOverlayError(`${file}: cannot tell the zone's origin (no $ORIGIN and ${soaOwners.length === 0 ? 'no' : 'several'} SOA records); write it as --zone <origin>=${file}`);
+export class ZoneOwners {
+  private readonly owners = new Map<string, string>();
+
+  get size(): number { return this.owners.size; }
+  has(name: string): boolean { return this.owners.has(name); }
+  keys(): IterableIterator<string> { return this.owners.keys(); }
+  delete(name: string): boolean { return this.owners.delete(name); }
+
+  /** The owner's records, decoded (a fresh array: callers may keep or change it). */
+  get(name: string): ZoneRecord[] | undefined {
+    const text = this.owners.get(name);
+    if (text === undefined) return undefined;
+    return (JSON.parse(text) as Array<Omit<ZoneRecord, 'name'>>).map((r) => ({ name, ...r }) as ZoneRecord);
+  }
+
+  /**
+   * Adds records of one owner (after those it has). A record written twice is one record:
+   * RFC 2181 section 5 says an RRset never holds two RRs with the same owner, class, type and
+   * data, and servers suppress such duplicates; the first copy (and its TTL) is kept.
+   */
+  add(name: string, records: readonly ZoneRecord[]): void {
+    const existing = this.owners.get(name);
+    const kept = existing === undefined ? [] : JSON.parse(existing) as Array<Record<string, unknown>>;
+    const seen = new Set(kept.map(recordIdentity));
+    for (const { name: _owner, ...rest } of records) {
+      const identity = recordIdentity(rest);
+      if (seen.has(identity)) continue;
+      seen.add(identity);
+      kept.push(rest);
     }
-    zoneOrigin = soaOwners[0]!;
+    this.owners.set(name, JSON.stringify(kept));
   }
-  if (parsed.directives.length > 0) {
-    const d = parsed.directives[0]!;
-    throw new ZoneOverlayError(`${file}:${d.line}: directive ${d.name} is not supported in a --zone file`);
-  }
-  const inside = parsed.records.filter((r) => isAtOrBelow(r.name, zoneOrigin!));
-  const ignoredOwners = [...new Set(parsed.records.filter((r) => !isAtOrBelow(r.name, zoneOrigin!)).map((r) => r.name))].sort();
-  const cuts = [...new Set(inside.filter((r) => r.type === 'NS' && r.name !== zoneOrigin).map((r) => r.name))];
-  const byName = new Map<string, ZoneRecord[]>();
-  const existing = new Set<string>();
-  const seen = new Set<string>();
-  for (const record of inside) {
-    // Data at or below a cut belongs to the child zone (glue included): DNS answers for it.
-    if (cuts.some((cut) => isAtOrBelow(record.name, cut))) continue;
-    const identity = recordIdentity(record);
-    if (seen.has(identity)) continue;
-    seen.add(identity);
-    const list = byName.get(record.name) ?? [];
-    list.push(record);
-    byName.set(record.name, list);
-    const labels = record.name.split('.');
-    for (let i = 0; i < labels.length; i++) {
-      const name = labels.slice(i).join('.');
-      existing.add(name);
-      if (name === zoneOrigin) break;
-    }
-  }
-  existing.add(zoneOrigin);
-  return { file, origin: zoneOrigin, byName, existing, cuts, ignoredOwners };
 }
 
 /** JSON with object keys sorted, so equal data gives equal text whatever order it was built in. */
@@ -109,10 +101,171 @@ function canonical(value: unknown): string {
   return JSON.stringify(value);
 }
 
-/** Owner, type and data of a record (RFC 2181 section 5: what makes two RRs the same); not the TTL. */
-function recordIdentity(record: ZoneRecord): string {
+/** Type and data of one owner's record (RFC 2181 section 5: what makes two RRs the same); not the TTL. */
+function recordIdentity(record: Record<string, unknown>): string {
   const { ttl: _ttl, ...identity } = record;
   return canonical(identity);
+}
+
+/** Text of a zone file cut into pieces of about this many characters, parsed one at a time. */
+const PIECE_CHARS = 1 << 20;
+
+interface ZonePiece {
+  text: string;
+  /** 1-based line of the file where the piece starts */
+  firstLine: number;
+  /** the $ORIGIN lines before the piece, in order, and the last $TTL line: the parser state it starts in */
+  context: string[];
+}
+
+/**
+ * Cuts zone-file text into pieces the parser can read one at a time, so that parsing a large
+ * zone never holds the tokens of the whole file (the parser keeps every entry of its input
+ * until it is done). A cut is made only where the parser's state is plain: at the start of a
+ * line, outside parentheses (RFC 1035 section 5.1 continuations), and before a line that
+ * names its owner (a line starting with a blank reuses the previous owner). What state does
+ * cross a cut, $ORIGIN and $TTL, is replayed at the head of the next piece.
+ */
+function* zonePieces(text: string): Generator<ZonePiece> {
+  const origins: string[] = [];
+  let ttl: string | null = null;
+  let start = 0;
+  let firstLine = 1;
+  let line = 1;
+  let depth = 0;
+  let context: string[] = [];
+  let i = 0;
+  const lineStart = (at: number) => {
+    if (text[at] !== '$') return;
+    const word = /^\$([A-Za-z]+)/.exec(text.slice(at, at + 8))?.[1]?.toUpperCase();
+    if (word !== 'ORIGIN' && word !== 'TTL') return;
+    let end = text.indexOf('\n', at);
+    if (end < 0) end = text.length;
+    const directive = text.slice(at, end);
+    if (directive.includes('(')) return; // a directive split over lines: too odd to replay; no cut is needed for it
+    if (word === 'ORIGIN') origins.push(directive); else ttl = directive;
+  };
+  lineStart(0);
+  while (i < text.length) {
+    const c = text[i];
+    if (c === '\n') {
+      line++;
+      i++;
+      if (depth !== 0) continue;
+      if (i - start >= PIECE_CHARS && i < text.length && text[i] !== ' ' && text[i] !== '\t') {
+        yield { text: text.slice(start, i), firstLine, context };
+        start = i;
+        firstLine = line;
+        context = [...origins, ...(ttl === null ? [] : [ttl])];
+      }
+      lineStart(i);
+      continue;
+    }
+    if (c === '\\') { i += 2; continue; }
+    if (c === ';') {
+      while (i < text.length && text[i] !== '\n') i++;
+      continue;
+    }
+    if (c === '"') {
+      i++;
+      while (i < text.length && text[i] !== '"' && text[i] !== '\n') i += text[i] === '\\' ? 2 : 1;
+      if (text[i] === '"') i++;
+      continue;
+    }
+    if (c === '(') depth++;
+    else if (c === ')') depth = Math.max(0, depth - 1);
+    i++;
+  }
+  if (start < text.length || start === 0) yield { text: text.slice(start), firstLine, context };
+}
+
+/** A parser error in a piece, with the line number it has in the whole file. */
+function inFileLines(error: unknown, piece: ZonePiece, file: string): unknown {
+  if (!(error instanceof ZoneFileError) || piece.firstLine === 1) return error;
+  const prefix = `${error.fileName ?? 'zone'}:${error.line}: `;
+  const detail = error.message.startsWith(prefix) ? error.message.slice(prefix.length) : error.message;
+  return new ZoneFileError(error.line - piece.context.length + piece.firstLine - 1, detail, file);
+}
+
+/**
+ * Builds an OverlayZone from zone-file text. `origin` overrides the file's own; without it the
+ * first $ORIGIN, else the single SOA owner, is used. Throws ZoneOverlayError (or the parser's
+ * ZoneFileError, which names the file and line) when the text or the origin is unusable.
+ * Memory: the text is parsed piece by piece (zonePieces), each owner's records are kept as
+ * compact text (ZoneOwners), and only names without records (the origin, empty non-terminals)
+ * are kept beside them, so a zone costs a small multiple of its file size.
+ */
+export function zoneFromText(text: string, file: string, origin?: string): OverlayZone {
+  let fileOrigin: string | null = null;
+  let directive: { name: string; line: number } | null = null;
+  const soaOwners = new Set<string>();
+  const nsOwners = new Set<string>();
+  const all = new ZoneOwners();
+  for (const piece of zonePieces(text)) {
+    let parsed: ReturnType<typeof parseZoneFile>;
+    try {
+      const head = piece.context.length > 0 ? `${piece.context.join('\n')}\n` : '';
+      parsed = parseZoneFile(head + piece.text, { fileName: file, ...(origin ? { origin } : {}) });
+    } catch (error) {
+      throw inFileLines(error, piece, file);
+    }
+    fileOrigin ??= parsed.origin;
+    if (!directive && parsed.directives.length > 0) {
+      const d = parsed.directives[0]!;
+      directive = { name: d.name, line: d.line - piece.context.length + piece.firstLine - 1 };
+    }
+    // the piece's records by owner, in file order, then into the compact store
+    const owners = new Map<string, ZoneRecord[]>();
+    for (const record of parsed.records) {
+      const list = owners.get(record.name);
+      if (list) list.push(record); else owners.set(record.name, [record]);
+      if (record.type === 'SOA') soaOwners.add(record.name);
+      else if (record.type === 'NS') nsOwners.add(record.name);
+    }
+    for (const [name, records] of owners) all.add(name, records);
+  }
+  let zoneOrigin = origin ? normalizeName(origin) : fileOrigin;
+  if (zoneOrigin === null) {
+    if (soaOwners.size !== 1) {
+      throw new ZoneOverlayError(`${file}: cannot tell the zone's origin (no $ORIGIN and ${soaOwners.size === 0 ? 'no' : 'several'} SOA records); write it as --zone <origin>=${file}`);
+    }
+    zoneOrigin = [...soaOwners][0]!;
+  }
+  if (directive) throw new ZoneOverlayError(`${file}:${directive.line}: directive ${directive.name} is not supported in a --zone file`);
+  const ignoredOwners: string[] = [];
+  const cuts: string[] = [];
+  for (const name of [...all.keys()]) {
+    if (!isAtOrBelow(name, zoneOrigin)) {
+      ignoredOwners.push(name);
+      all.delete(name);
+    } else if (name !== zoneOrigin && nsOwners.has(name)) {
+      cuts.push(name);
+    }
+  }
+  ignoredOwners.sort();
+  // Data at or below a cut belongs to the child zone (glue included): DNS answers for it.
+  const cutSet = new Set(cuts);
+  const existing = new Set<string>([zoneOrigin]);
+  if (cutSet.size > 0) {
+    for (const name of [...all.keys()]) if (ancestors(name, zoneOrigin).some((a) => cutSet.has(a))) all.delete(name);
+  }
+  for (const name of all.keys()) {
+    for (const ancestor of ancestors(name, zoneOrigin)) if (ancestor !== name && !all.has(ancestor)) existing.add(ancestor);
+  }
+  return { file, origin: zoneOrigin, byName: all, existing, cuts, ignoredOwners };
+}
+
+/** `name` and each name above it, up to and including `origin`. */
+function ancestors(name: string, origin: string): string[] {
+  const out = [name];
+  let at = name;
+  while (at !== origin) {
+    const dot = at.indexOf('.');
+    if (dot < 0) { if (origin === '') out.push(''); break; }
+    at = at.slice(dot + 1);
+    out.push(at);
+  }
+  return out;
 }
 
 /**
@@ -210,7 +363,7 @@ export class ZoneOverlayResolver implements DnsResolver {
     const labels = name.split('.');
     for (let i = 1; i < labels.length; i++) {
       const encloser = labels.slice(i).join('.');
-      if (!zone.existing.has(encloser)) continue;
+      if (!zone.existing.has(encloser) && !zone.byName.has(encloser)) continue;
       const wildcard = zone.byName.get(`*.${encloser}`);
       return wildcard ? wildcard.map((r) => ({ ...r, name })) : null;
     }
