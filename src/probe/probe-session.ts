@@ -33,6 +33,11 @@ export class ProbeSession {
     return this.inner.closed;
   }
 
+  /** replies the server sent that answered no command (see SmtpSession.unsolicitedReplies) */
+  get unsolicitedReplies(): number {
+    return this.inner.unsolicitedReplies;
+  }
+
   readGreeting(timeoutMs: number): Promise<SmtpReply> {
     return this.inner.readGreeting(timeoutMs);
   }

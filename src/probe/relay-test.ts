@@ -75,10 +75,23 @@ class Runner {
   reconnects = 0;
   lastError: ProbeError | null = null;
   private readonly plan: RelayTestPlan;
+  /** each session of the test, with the unsolicited replies it had before the test used it */
+  private readonly opened: Array<{ number: number; session: ProbeSession; before: number }>;
 
   constructor(plan: RelayTestPlan) {
     this.plan = plan;
     this.current = plan.start;
+    this.opened = [{ number: 1, session: plan.start.session, before: plan.start.session.unsolicitedReplies }];
+  }
+
+  /**
+   * Sessions in which the server sent replies that answered no command: there, replies cannot
+   * be paired with commands (an extra "250" after MAIL would read as the answer to RCPT), so
+   * none of that session's answers can be trusted. Known once each session sent its next
+   * command (QUIT, or the NOOP of finish()).
+   */
+  desynchronized(): Set<number> {
+    return new Set(this.opened.filter((o) => o.session.unsolicitedReplies > o.before).map((o) => o.number));
   }
 
   get pipelining(): boolean {
@@ -118,6 +131,7 @@ class Runner {
     if (opened === null) return false;
     this.current = opened;
     this.sessions++;
+    this.opened.push({ number: this.sessions, session: opened.session, before: opened.session.unsolicitedReplies });
     this.used = 0;
     this.transactions = 0;
     return true;
@@ -125,7 +139,12 @@ class Runner {
 
   /** End the test: QUIT the session it is in, unless that is the caller's (the first), which the caller ends. */
   async finish(): Promise<void> {
-    if (this.current !== this.plan.start) await this.end();
+    if (this.current !== this.plan.start) {
+      await this.end();
+    } else if (this.current !== null && !this.current.session.closed) {
+      // a NOOP makes replies that answered nothing show up now (the caller's QUIT comes later)
+      try { await this.current.session.command('NOOP', this.plan.timeoutMs); } catch { /* the session's end is the caller's */ }
+    }
   }
 
   async end(): Promise<void> {
@@ -307,10 +326,10 @@ export async function runRelayTest(plan: RelayTestPlan): Promise<RelayFact> {
   }
 
   // 3. does it accept every recipient?
-  const accepted = tries.filter((t) => t.outcome === 'accepted');
+  const acceptedSoFar = tries.filter((t) => t.outcome === 'accepted');
   let acceptsAll: RelayFact['acceptsAll'] = null;
-  const allSender = sender ?? accepted.find((t) => t.varies === 'sender')?.mailFrom ?? null;
-  if (accepted.length > 0 && plan.invalidLocalRecipient !== null && allSender !== null && (await run.room(1))) {
+  const allSender = sender ?? acceptedSoFar.find((t) => t.varies === 'sender')?.mailFrom ?? null;
+  if (acceptedSoFar.length > 0 && plan.invalidLocalRecipient !== null && allSender !== null && (await run.room(1))) {
     const { mail, rcpts } = await run.transaction(allSender, [plan.invalidLocalRecipient], false);
     // RCPT goes only after an accepted MAIL: a refused MAIL leaves the question open (reply null)
     const reply = is2xx(mail) ? rcpts[0] ?? null : null;
@@ -318,6 +337,16 @@ export async function runRelayTest(plan: RelayTestPlan): Promise<RelayFact> {
   }
   await run.finish();
 
+  // answers from a session whose replies cannot be paired with commands decide nothing
+  const desynced = run.desynchronized();
+  if (desynced.size > 0) {
+    for (const [i, t] of tries.entries()) {
+      if (!desynced.has(t.session) || t.outcome === 'untested') continue;
+      tries[i] = { ...t, outcome: 'untested', accepted: false, untested: 'the server sent replies that answered no command in this session, so its answers cannot be paired with the forms' };
+    }
+    if (acceptsAll !== null) acceptsAll = null;
+  }
+  const accepted = tries.filter((t) => t.outcome === 'accepted');
   const judged = tries.filter((t) => t.outcome !== 'untested');
   const verdict: RelayFact['verdict'] = accepted.length > 0 ? 'open'
     : authRequired ? 'auth-required'

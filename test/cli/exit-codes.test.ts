@@ -123,3 +123,14 @@ test('a reader that closes the pipe early (smtp-audit checks | head -1) is not a
   assert.equal(stdout, "");
   assert.doesNotMatch(stderr, /EPIPE|Error/);
 });
+
+test('stdout that cannot be written (a full disk behind a redirect) is one line and exit 2, not a stack trace', async (t) => {
+  const { existsSync } = await import('node:fs');
+  const { spawnSync } = await import('node:child_process');
+  const { BIN } = await import('../support/run-bin.ts');
+  // /dev/full answers every write with ENOSPC: the device Linux has for exactly this test
+  if (!existsSync('/dev/full')) { t.diagnostic('no /dev/full on this system'); return; }
+  const r = spawnSync('/bin/sh', ['-c', `"${process.execPath}" "${BIN}" checks --format json > /dev/full`], { encoding: 'utf8' });
+  assert.equal(r.status, 2);
+  assert.equal(r.stderr, 'smtp-audit: cannot write to standard output: ENOSPC\n');
+});

@@ -138,3 +138,25 @@ test('a 50-certificate chain: handled in bounded time and memory; untrusted, nev
   assert.equal(status(report!, 'tls/starttls').status, 'pass', 'the handshake itself works');
   assert.notEqual(status(report!, 'tls/certificate').status, 'pass', 'a chain to an unknown root is not trusted');
 });
+
+test('out-of-order pipelined replies (an extra 250 after MAIL): no false "open relay"; the answers that cannot be paired decide nothing', async () => {
+  const { report } = await auditPeer(async (peer) => {
+    peer.write('220 pipe.example.test ESMTP\r\n');
+    for (;;) {
+      const line = await peer.nextLine();
+      if (line === null) return;
+      const verb = line.slice(0, 4).toUpperCase();
+      if (verb === 'EHLO') peer.write('250-pipe.example.test\r\n250 PIPELINING\r\n');
+      else if (verb === 'MAIL') peer.write('250 2.1.0 Ok\r\n250 2.1.5 Ok (a reply to nothing)\r\n');
+      else if (verb === 'RCPT') peer.write('550 5.7.1 Relaying denied\r\n');
+      else if (verb === 'QUIT') { peer.done(); peer.write('221 Bye\r\n'); peer.socket.end(); return; } else peer.write('250 Ok\r\n');
+    }
+  });
+  const relay = status(report!, 'relay/open');
+  assert.notEqual(relay.status, 'fail', 'a shifted reply is not an agreement to relay');
+  assert.equal(relay.status, 'error');
+  const facts = (report!.facts.smtp as { value: { addresses: Array<{ relay: { verdict: string; tries: Array<{ outcome: string; untested: string | null }> } }> } }).value.addresses[0]!.relay;
+  assert.equal(facts.verdict, 'incomplete');
+  assert.ok(facts.tries.some((t) => t.outcome === 'untested' && /answered no command/.test(t.untested ?? '')));
+  assert.ok(!facts.tries.some((t) => t.outcome === 'accepted'));
+});

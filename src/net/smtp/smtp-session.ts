@@ -174,6 +174,18 @@ export class SmtpSession {
   }
 
   /** True once the session can no longer exchange anything (closed, failed, or peer gone). */
+  /**
+   * Complete replies that arrived when no command was waiting for them, counted when the next
+   * command is sent (they are discarded then). A server that answers one command twice shifts
+   * every later reply onto the wrong command: callers that must trust the pairing (the relay
+   * test) check this after their exchanges.
+   */
+  get unsolicitedReplies(): number {
+    return this.unsolicited;
+  }
+
+  private unsolicited = 0;
+
   get closed(): boolean {
     return this.death !== null;
   }
@@ -325,6 +337,7 @@ export class SmtpSession {
         const stale = this.reader.queued;
         if (stale > 0) {
           this.reader.discard();
+          this.unsolicited += stale;
           this.log.event(`discarded ${stale} unsolicited ${stale === 1 ? 'reply' : 'replies'} received before ${steps[0]} was sent`);
         }
         send();
