@@ -4,6 +4,7 @@
 // address (audits one mail server). Anything else is a usage error with one clear line.
 import net from 'node:net';
 import { domainToASCII } from 'node:url';
+import { classifyAddress } from '../net/address-class.ts';
 
 export type AuditTarget =
   | { kind: 'domain'; input: string; domain: string }
@@ -22,6 +23,15 @@ export function targetName(target: AuditTarget): string {
   return target.kind === 'domain' ? target.domain : target.ip;
 }
 
+/** An IP target is one mail server: a unicast address without an IPv6 zone index (src/net/address-class.ts). */
+function ipTarget(input: string, address: string): AuditTarget {
+  const ip = address.toLowerCase();
+  if (ip.includes('%')) throw new TargetError(`"${input}" has an IPv6 zone index ("${ip.slice(ip.indexOf('%'))}"): give the address alone`);
+  const cls = classifyAddress(ip);
+  if (cls !== null && cls.scope === 'non-unicast') throw new TargetError(`"${input}" is ${cls.description}, which no mail server listens on`);
+  return { kind: 'ip', input, ip };
+}
+
 export function parseTarget(raw: string): AuditTarget {
   const input = raw;
   let text = raw.trim();
@@ -29,8 +39,8 @@ export function parseTarget(raw: string): AuditTarget {
   if (/\s/.test(text)) throw new TargetError(`"${raw}" is not a domain name: it contains white space`);
 
   const bracketed = /^\[([0-9a-fA-F:.]+)\]$/.exec(text);
-  if (bracketed && net.isIP(bracketed[1]!)) return { kind: 'ip', input, ip: bracketed[1]!.toLowerCase() };
-  if (net.isIP(text)) return { kind: 'ip', input, ip: text.toLowerCase() };
+  if (bracketed && net.isIP(bracketed[1]!)) return ipTarget(input, bracketed[1]!);
+  if (net.isIP(text)) return ipTarget(input, text);
 
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(text)) {
     let url: URL;
@@ -40,7 +50,7 @@ export function parseTarget(raw: string): AuditTarget {
       throw new TargetError(`"${raw}" is not a valid URL`);
     }
     text = url.hostname.replace(/^\[|\]$/g, '');
-    if (net.isIP(text)) return { kind: 'ip', input, ip: text.toLowerCase() };
+    if (net.isIP(text)) return ipTarget(input, text);
   } else if (text.includes('@')) {
     text = text.slice(text.lastIndexOf('@') + 1);
     if (/^mailto:/i.test(raw.trim())) text = text.split('?')[0]!;

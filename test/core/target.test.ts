@@ -44,3 +44,10 @@ test('invalid input is rejected with a one-line reason', () => {
     assert.throws(() => parseTarget(input), (e: unknown) => e instanceof TargetError && message.test(e.message) && !e.message.includes('\n'), `input ${JSON.stringify(input)}`);
   }
 });
+
+test('an IP target is one unicast mail server: a zone index or a multicast, broadcast or unspecified address is refused', () => {
+  assert.throws(() => parseTarget('fe80::1%eth0'), /zone index \("%eth0"\)/);
+  for (const bad of ['224.0.0.1', '255.255.255.255', '0.0.0.0', 'ff02::1']) assert.throws(() => parseTarget(bad), /which no mail server listens on/, bad);
+  assert.deepEqual(parseTarget('[2001:DB8::25]'), { kind: 'ip', input: '[2001:DB8::25]', ip: '2001:db8::25' });
+  assert.equal(parseTarget('192.0.2.25').kind, 'ip');
+});
