@@ -32,7 +32,9 @@ function runBinAs(uid: number, args: string[], cwd: string): Promise<BinResult> 
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => { stdout += d; });
     child.stderr.setEncoding('utf8').on('data', (d: string) => { stderr += d; });
-    child.on('error', reject);
+    child.on('error', (error: NodeJS.ErrnoException) => reject(error.code === 'EACCES'
+      ? new Error(`uid ${uid} cannot run ${process.execPath}: as root, this test needs the repository and its node_modules in folders every user may enter`, { cause: error })
+      : error));
     child.on('close', (code) => resolve({ code, stdout, stderr }));
   });
 }
