@@ -88,7 +88,7 @@ export async function runAudits(targets: AuditTarget[], settings: AuditSettings,
           skip: settings.skip,
           facts: settings.replay ? replayed.get(targetName(target)) : undefined,
         });
-        report = finishReport(raw, { ignore: settings.ignore, zoneFiles, zoneFileNames: zoneNames });
+        report = finishReport(raw, { ignore: settings.ignore, zoneFiles, zoneFileNames: zoneNames, replayed: settings.replay != null });
         outputs.add(report, index);
       } catch (error) {
         outputs.release();

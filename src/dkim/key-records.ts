@@ -11,6 +11,23 @@ export interface DkimKeyView {
   key: DkimKeyRecord;
 }
 
+// The same key records come back again and again: three dkim checks read each domain's keys,
+// and a bulk run meets a provider's key at every customer domain. Parsing one means decoding
+// the public key (an RSA modulus), so parsed records are kept by their text, a bounded number
+// of them. Parsed records are plain data that no check changes.
+const PARSED_MAX = 2000;
+const parsed = new Map<string, DkimKeyRecord>();
+
+function parseKeyOnce(text: string): DkimKeyRecord {
+  let key = parsed.get(text);
+  if (key === undefined) {
+    key = parseDkimKey(text);
+    if (parsed.size >= PARSED_MAX) parsed.clear();
+    parsed.set(text, key);
+  }
+  return key;
+}
+
 export function looksLikeDkimKey(text: string): boolean {
   return /(^|;)\s*(v\s*=\s*DKIM1|k\s*=|p\s*=)/i.test(text);
 }
@@ -22,7 +39,7 @@ export function dkimKeyRecords(facts: DkimFacts): { keys: DkimKeyView[]; ignored
     if (lookup.wildcard || lookup.txt.outcome !== 'ok') continue;
     const given = lookup.sources.includes('given');
     for (const text of lookup.txt.values) {
-      if (given || looksLikeDkimKey(text)) keys.push({ lookup, text, key: parseDkimKey(text) });
+      if (given || looksLikeDkimKey(text)) keys.push({ lookup, text, key: parseKeyOnce(text) });
       else ignored.push({ lookup, text });
     }
   }

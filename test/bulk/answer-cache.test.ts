@@ -27,13 +27,14 @@ test('past maxEntries the least recently used answers go first; a recent hit kee
   // n0 is the oldest; a hit makes it recent again (the approximate LRU moves entries older than a quarter of the capacity)
   assert.ok(cache.get('TXT n0'));
   for (let i = 100; i < 150; i++) cache.set(`TXT n${i}`, answer(`n${i}`));
-  assert.equal(cache.size, 100);
+  // eviction runs in batches down to an eighth below the bound: never above it
+  assert.ok(cache.size <= 100 && cache.size >= 88, `size ${cache.size}`);
   assert.ok(cache.get('TXT n0'), 'the answer hit again survived');
   assert.equal(cache.get('TXT n1'), undefined, 'the least recently used went');
   assert.equal(cache.get('TXT n50'), undefined);
-  assert.ok(cache.get('TXT n51'));
   assert.ok(cache.get('TXT n149'));
-  assert.equal(cache.evictions, 50);
+  for (let i = 100; i < 150; i++) assert.ok(cache.get(`TXT n${i}`), `the newest stay (n${i})`);
+  assert.equal(cache.evictions, 150 - cache.size);
 });
 
 test('past maxBytes answers go too: a few huge TXT answers cannot hold the memory of thousands', () => {

@@ -21,14 +21,37 @@ export function typeCode(type: RRType): number {
   return TYPE_CODES[type];
 }
 
+/**
+ * One query message (RFC 1035 section 4.1): the header, one question, and an OPT record
+ * (RFC 6891 section 6) advertising EDNS_UDP_PAYLOAD. Written by hand rather than with dns2's
+ * Packet, which built a tree of objects per query (a tenth of a bulk run's CPU).
+ * Flags: RD, ask for recursion; AD, RFC 6840 section 5.7: setting AD in a query asks a
+ * validating resolver to report whether it validated the answer, without the DO bit.
+ * `name` has been checked by validateQueryName (labels of 1-63 octets).
+ */
 export function encodeQuery(id: number, name: string, type: RRType): Buffer {
-  const packet = new Packet();
-  // rd: ask for recursion. ad: RFC 6840 5.7 - setting AD in a query asks a validating
-  // resolver to report whether it validated the answer, without needing the DO bit.
-  packet.header = new Packet.Header({ id, rd: 1, ad: 1 } as Record<string, number>) as never;
-  packet.questions.push({ name, type: TYPE_CODES[type], class: 1 } as never);
-  packet.additionals.push(Packet.Resource.EDNS([], { udpPayloadSize: EDNS_UDP_PAYLOAD }) as never);
-  return packet.toBuffer();
+  const labels = name === '' ? [] : name.replace(/\.$/, '').split('.').map((l) => Buffer.from(l, 'utf8'));
+  const nameLength = labels.reduce((n, l) => n + 1 + l.length, 1);
+  const message = Buffer.alloc(12 + nameLength + 4 + 11);
+  message.writeUInt16BE(id & 0xffff, 0);
+  message.writeUInt16BE(0x0120, 2); // QR=0 OPCODE=0 RD=1; AD=1
+  message.writeUInt16BE(1, 4); // QDCOUNT
+  message.writeUInt16BE(1, 10); // ARCOUNT: the OPT record
+  let at = 12;
+  for (const label of labels) {
+    message[at++] = label.length;
+    label.copy(message, at);
+    at += label.length;
+  }
+  message[at++] = 0; // the root label
+  message.writeUInt16BE(TYPE_CODES[type], at);
+  message.writeUInt16BE(1, at + 2); // class IN
+  at += 4;
+  // OPT: root name, TYPE 41, CLASS = UDP payload size, TTL = extended RCODE/version/flags 0, RDLEN 0
+  message[at] = 0;
+  message.writeUInt16BE(41, at + 1);
+  message.writeUInt16BE(EDNS_UDP_PAYLOAD, at + 3);
+  return message;
 }
 
 export interface DecodedResponse {
