@@ -48,7 +48,25 @@ function shippedLists(): readonly DnsblList[] {
  * `dnsbls` spec (zone[:ip|domain]) read with the curated data when the zone is known. A zone
  * named twice, or already in the default set, is asked once.
  */
-export function selectBlocklists(options: Pick<AuditOptions, 'dnsbls' | 'defaultDnsbls'>): SelectedBlocklist[] {
+export function selectBlocklists(options: Pick<AuditOptions, 'dnsbls' | 'defaultDnsbls'>): readonly SelectedBlocklist[] {
+  // every target of a bulk run has the same options: select (and copy) the lists once per run,
+  // frozen because all the run's audits share them (the copy was 2.5% of a bulk run's CPU)
+  const key = JSON.stringify([options.defaultDnsbls, options.dnsbls]);
+  if (lastSelection?.key !== key) lastSelection = { key, selected: deepFreeze(freshSelection(options)) };
+  return lastSelection.selected;
+}
+
+let lastSelection: { key: string; selected: readonly SelectedBlocklist[] } | null = null;
+
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const inner of Object.values(value)) deepFreeze(inner);
+  }
+  return value;
+}
+
+function freshSelection(options: Pick<AuditOptions, 'dnsbls' | 'defaultDnsbls'>): SelectedBlocklist[] {
   const shipped = shippedLists();
   const isCurated = (list: DnsblList) => shipped.some((l) => l.zone === list.zone && l.kind === list.kind);
   const selected: SelectedBlocklist[] = options.defaultDnsbls
