@@ -25,7 +25,7 @@ import type { SmtpReply } from '../net/smtp/reply-reader.ts';
 import { formatReply, probeErrorOf, replyFact } from './facts-of.ts';
 import { MessageTransferRefused, type ProbeSession } from './probe-session.ts';
 import type { RelayForm } from './relay-forms.ts';
-import { countsAgainstLimit, type RelayLimits } from './relay-limits.ts';
+import { countsAgainst, type RelayLimits } from './relay-limits.ts';
 import { classifyRcpt, is2xx, isAuthenticationRequired } from './relay-replies.ts';
 import type { ProbeError, RelayFact, RelayTry, ReplyFact } from './types.ts';
 
@@ -69,7 +69,8 @@ interface Transaction {
 
 class Runner {
   private current: RelaySession | null;
-  private used = 0; // replies counted against the limit in the current session
+  /** replies counted against each per-session limit (plan.limits.rules) in the current session */
+  private used: number[];
   private transactions = 0; // MAIL commands sent in the current session
   sessions = 1;
   reconnects = 0;
@@ -81,6 +82,7 @@ class Runner {
   constructor(plan: RelayTestPlan) {
     this.plan = plan;
     this.current = plan.start;
+    this.used = plan.limits.rules.map(() => 0);
     this.opened = [{ number: 1, session: plan.start.session, before: plan.start.session.unsolicitedReplies }];
   }
 
@@ -109,14 +111,21 @@ class Runner {
       this.lastError ??= { step: 'relay test', kind: 'closed', message: 'the server closed the connection', code: null };
       return this.next(false);
     }
-    const fresh = this.plan.limits.per === 'transaction' ? this.plan.limits.budget : this.plan.limits.budget - this.used;
-    if (this.current !== null && fresh >= need) return true;
+    if (this.current !== null && this.remaining() >= need) return true;
     return this.next(true);
   }
 
-  /** How many counted refusals the current session can still take. */
+  /**
+   * Counted refusals the next transaction of this session can take under every limit at once:
+   * a per-session limit has what the session left of it, a per-transaction one all of it.
+   */
+  private remaining(): number {
+    return Math.min(...this.plan.limits.rules.map((rule, i) => (rule.per === 'transaction' ? rule.budget : rule.budget - this.used[i]!)));
+  }
+
+  /** How many counted refusals the next transaction can still take (at least 1: a fresh session's). */
   get left(): number {
-    return Math.max(1, this.plan.limits.per === 'transaction' ? this.plan.limits.budget : this.plan.limits.budget - this.used);
+    return Math.max(1, this.remaining());
   }
 
   /** End the current session (QUIT when it is still open) and open the next. */
@@ -132,7 +141,7 @@ class Runner {
     this.current = opened;
     this.sessions++;
     this.opened.push({ number: this.sessions, session: opened.session, before: opened.session.unsolicitedReplies });
-    this.used = 0;
+    this.used = this.plan.limits.rules.map(() => 0);
     this.transactions = 0;
     return true;
   }
@@ -163,7 +172,9 @@ class Runner {
   }
 
   count(command: 'MAIL' | 'RCPT', reply: ReplyFact | null): void {
-    if (countsAgainstLimit(this.plan.limits, command, reply)) this.used++;
+    for (const [i, rule] of this.plan.limits.rules.entries()) {
+      if (rule.per === 'session' && countsAgainst(rule, command, reply)) this.used[i]!++;
+    }
   }
 
   /**
@@ -176,7 +187,6 @@ class Runner {
     if (s === null || s.session.closed) return { mail: null, rcpts: [], lost: { step: 'relay', kind: 'closed', message: 'the session had ended', code: null } };
     const head = [...(this.transactions > 0 ? ['RSET'] : []), `MAIL FROM:<${mailFrom}>`];
     this.transactions++;
-    if (this.plan.limits.per === 'transaction') this.used = 0;
     const timeout = this.plan.timeoutMs;
     const together = pipelineRcpts && s.pipelining;
     const lines = together ? [...head, ...rcpts.map((r) => `RCPT TO:<${r}>`)] : head;
@@ -365,7 +375,7 @@ export async function runRelayTest(plan: RelayTestPlan): Promise<RelayFact> {
     acceptsAll,
     error: verdict === 'incomplete' ? run.lastError : null,
     sessions: run.sessions,
-    limits: { ...plan.limits },
+    limits: { family: plan.limits.family, rules: plan.limits.rules.map((rule) => ({ ...rule })) },
     reconnects: run.reconnects,
   };
 }

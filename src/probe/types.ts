@@ -185,7 +185,7 @@ export interface RelayFact {
   /** sessions the test used; it spreads the forms over short sessions to stay under the server's error limits */
   sessions: number;
   /** the error limits assumed for this server (src/probe/relay-limits.ts) */
-  limits: { family: string; budget: number; counts: string; per: string };
+  limits: { family: string; rules: Array<{ budget: number; counts: string; per: string }> };
   /** sessions reopened because the server ended one unexpectedly (not the planned ones) */
   reconnects: number;
 }

@@ -187,7 +187,7 @@ function relayTry(form: string, mail: string, rcpt: string | null): RelayTry {
   return { form, varies: 'sender', mailFrom: 'relay-test@example.net', rcptTo: 'relay-test@example.org', mail: reply(mail), rcpt: rcpt === null ? null : reply(rcpt), outcome, untested: null, session: 1, accepted };
 }
 function relayOf(verdict: 'open' | 'closed' | 'deferred', tries: RelayTry[]): SmtpAddressProbe['relay'] {
-  return { over: 'tls', pipelined: true, from: 'relay-test@example.net', to: 'relay-test@example.org', sender: 'relay-test@example.net', tries, untried: [], verdict, acceptsAll: null, error: null, sessions: 1, limits: { family: 'unknown', budget: 3, counts: 'errors', per: 'session' }, reconnects: 0 };
+  return { over: 'tls', pipelined: true, from: 'relay-test@example.net', to: 'relay-test@example.org', sender: 'relay-test@example.net', tries, untried: [], verdict, acceptsAll: null, error: null, sessions: 1, limits: { family: 'unknown', rules: [{ budget: 3, counts: 'errors', per: 'session' }] }, reconnects: 0 };
 }
 
 test('relay/open: an open Exim gets relay_from_hosts and the RCPT ACL; an open Haraka the relay.ini fix', () => {

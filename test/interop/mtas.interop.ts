@@ -75,7 +75,7 @@ for (const family of FAMILIES) {
         assert.deepEqual(relay.tries.filter((t: { outcome: string }) => t.outcome !== 'refused').map((t: { form: string }) => t.form), [], 'every form judged and refused');
         assert.deepEqual(relay.untried, []);
         const step = probe.steps.find((x: { name: string }) => x.name === 'relay test');
-        timings.push(`${family.padEnd(10)} ${String(step.ms).padStart(5)} ms, ${relay.sessions} session(s), limits: ${relay.limits.family} ${relay.limits.budget} per ${relay.limits.per}`);
+        timings.push(`${family.padEnd(10)} ${String(step.ms).padStart(5)} ms, ${relay.sessions} session(s), limits: ${relay.limits.family} ${relay.limits.rules.map((r: { budget: number; counts: string; per: string }) => `${r.budget} ${r.counts} per ${r.per}`).join(', ')}`);
 
         // names: the greeting and EHLO name the MX host, whose PTR and A records agree
         for (const id of ['smtp/reachable', 'smtp/banner', 'ptr/present', 'ptr/forward-confirmed']) assert.equal(check(report, id).status, 'pass', `${id}: ${JSON.stringify(check(report, id))}`);

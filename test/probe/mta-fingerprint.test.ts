@@ -245,7 +245,7 @@ test('observationsOf reads the banner, EHLO, STARTTLS, the relay replies and the
     ehlo: { command: 'EHLO', reply: reply('250-mx.example.com\n250 PIPELINING'), ehloRefused: null, domain: 'mx.example.com', extensions: {}, auth: [], starttls: false, pipelining: true },
     relay: {
       over: 'plaintext', pipelined: true, from: 'a@example.net', to: 'b@example.org', sender: 'a@example.net', untried: [], verdict: 'closed', acceptsAll: null, error: null, reconnects: 0,
-      sessions: 1, limits: { family: 'unknown', budget: 3, counts: 'errors', per: 'session' },
+      sessions: 1, limits: { family: 'unknown', rules: [{ budget: 3, counts: 'errors', per: 'session' }] },
       tries: [{ form: 'plain', varies: 'sender', mailFrom: 'a@example.net', rcptTo: 'b@example.org', mail: reply('250 OK'), rcpt: reply('550 relay not permitted'), outcome: 'refused', untested: null, session: 1, accepted: false }],
     },
     transcript: { purpose: 'main session', entries: [

@@ -142,3 +142,26 @@ test('reply classification: relay refusals with temporary codes, greylisting, au
 function smtpFactsOf(p: SmtpAddressProbe): SmtpFacts {
   return { skipped: null, source: 'mx', mxKind: null, addressLookupFailed: false, port: 25, ehloName: 'probe.smtp-audit.invalid', relayEnabled: true, addresses: [p], mtaStsTxt: null };
 }
+
+test('a server that hides its name gets every known limit at once: no drop, no tarpit, no throttle, and three transactions a session', async () => {
+  // Exim's protocol-error drop, Postfix's soft error limit and Sendmail's recipient throttle together
+  const hidden = await server({
+    banner: `${HOST} ESMTP ready`,
+    maxProtocolErrors: 3, softErrorLimit: 10, badRcptThrottle: 3, sleepMs: 1000,
+    rcptReply: (r) => (r.includes('!') ? `501 5.1.3 <${r}>: bad address syntax` : `550 5.7.1 <${r}>: Relay access denied`),
+  });
+  const r = (await probe(hidden.address)).relay!;
+  assert.equal(r.limits.family, 'unknown');
+  assert.deepEqual(r.limits.rules.map((rule) => `${rule.budget} ${rule.counts} per ${rule.per}`), ['9 errors per session', '3 protocol-errors per session', '3 refused-recipients per transaction']);
+  assert.equal(r.verdict, 'closed');
+  assert.equal(r.tries.filter((t) => t.outcome === 'refused').length, 16, 'every form judged');
+  assert.equal(hidden.dropped, 0, 'never past three protocol errors in a session');
+  assert.equal(hidden.delayedReplies, 0, 'never past the soft error limit, nor three refused recipients in a transaction');
+  // 16 refusals, at most 9 a session: two sessions (one refusal a session would take six)
+  assert.equal(r.sessions, 2);
+  let rcptsInTransaction = 0;
+  for (const line of hidden.lines) {
+    if (line.startsWith('MAIL FROM:')) rcptsInTransaction = 0;
+    if (line.startsWith('RCPT TO:')) assert.ok(++rcptsInTransaction <= 3, 'at most three recipients a transaction');
+  }
+});
