@@ -5,8 +5,9 @@
 // 2. TXT at `<random>._domainkey.<domain>`, a selector nobody uses: an answer there means a
 //    wildcard under _domainkey, and identical answers elsewhere are that wildcard, not keys;
 // 3. TXT at `<selector>._domainkey.<domain>` (RFC 6376 3.6.2.1) for every --selector, every
-//    inferred selector, every catalogue selector and the generic names, concurrently (the
-//    resolver caches and de-duplicates), keeping the CNAME chain the resolver followed.
+//    inferred selector, every catalogue selector and the generic names, concurrently and from
+//    the start (steps 1 and 2 only label and order them; the resolver caches and de-duplicates),
+//    keeping the CNAME chain the resolver followed.
 // It keeps the raw records; the checks parse them (src/parse/dkim-key-record.ts). It does not
 // verify signatures: that needs a message (`smtp-audit inspect`).
 import { randomBytes } from 'node:crypto';
@@ -55,8 +56,11 @@ declare module '../core/facts.ts' {
   interface FactMap { dkim: DkimFacts }
 }
 
-/** How many selector lookups are in flight at once. */
-const DISCOVERY_CONCURRENCY = 16;
+/**
+ * How many selector lookups are in flight at once: the whole catalogue (some 50 names) in one
+ * round trip to a recursive resolver, while a --selector list of hundreds still comes in waves.
+ */
+const DISCOVERY_CONCURRENCY = 64;
 
 async function spfTargets(resolver: DnsResolver, domain: string): Promise<string[]> {
   const txt = await txtLookup(resolver, domain);
@@ -73,8 +77,16 @@ export const dkimCollector = defineCollector({
     const probeSelector = `smtp-audit-probe-${randomBytes(6).toString('hex')}`;
     const probeName = `${probeSelector}._domainkey.${domain}`;
 
+    // Every selector that will be tried is known now (inferred providers are catalogue
+    // providers), so the lookups start at once; the MX hosts and SPF includes only decide why
+    // a selector was tried and in which order it is listed. Waiting for them (the mx fact
+    // includes the MX hosts' addresses) cost two round trips of a single audit.
+    const given = options.selectors.map((s) => s.toLowerCase());
+    const everySelector = [...new Set([...given, ...catalog.providers.flatMap((p) => p.selectors.map((s) => s.toLowerCase())), ...catalog.generic.map((s) => s.toLowerCase())])];
+    const lookups = mapPool(everySelector, DISCOVERY_CONCURRENCY, (selector) => txtLookup(resolver, `${selector}._domainkey.${domain}`))
+      .then((facts) => new Map(everySelector.map((selector, i) => [selector, facts[i]!])));
     const mxHosts = need('mx').then((mx) => mx.hosts.map((h) => h.name), () => [] as string[]);
-    const [hosts, includes, probeTxt] = await Promise.all([mxHosts, spfTargets(resolver, domain), txtLookup(resolver, probeName)]);
+    const [hosts, includes, probeTxt, txtBySelector] = await Promise.all([mxHosts, spfTargets(resolver, domain), txtLookup(resolver, probeName), lookups]);
 
     const sources = new Map<string, string[]>();
     const addSelector = (selector: string, source: string): void => {
@@ -83,7 +95,6 @@ export const dkimCollector = defineCollector({
       if (!list.includes(source)) list.push(source);
       sources.set(key, list);
     };
-    const given = options.selectors.map((s) => s.toLowerCase());
     for (const s of given) addSelector(s, 'given');
     const inferred = inferProviders(catalog, hosts, includes).map(({ provider, reason }) => {
       for (const s of provider.selectors) addSelector(s, `inferred: ${provider.name} (${reason})`);
@@ -95,9 +106,9 @@ export const dkimCollector = defineCollector({
     const tried = [...sources.keys()];
     const wildcard = probeTxt.outcome === 'ok' && probeTxt.values.length > 0;
     const probeKey = [...probeTxt.values].sort().join('\n');
-    const answers = await mapPool(tried, DISCOVERY_CONCURRENCY, async (selector): Promise<DkimSelectorLookup> => {
+    const answers = tried.map((selector): DkimSelectorLookup => {
       const name = `${selector}._domainkey.${domain}`;
-      const txt = await txtLookup(resolver, name);
+      const txt = txtBySelector.get(selector)!;
       const isWildcard = wildcard && txt.outcome === 'ok' && [...txt.values].sort().join('\n') === probeKey;
       const provider = txt.cnames ? providerOfCname(catalog, txt.cnames) : null;
       return { selector, name, sources: sources.get(selector)!, txt, wildcard: isWildcard, provider: provider?.name ?? null };

@@ -5,7 +5,10 @@
 // 2. the lists: the shipped default set (data/dnsbl.json minus shut-down and key-only lists)
 //    unless --no-default-dnsbls, plus each --dnsbl zone;
 // 3. per list, its two test points (RFC 5782 section 5); a list that fails them from this
-//    resolver is recorded as unusable and not asked about the subjects;
+//    resolver is recorded as unusable and not asked about the subjects. They are asked from
+//    the start, while step 1 waits for the MX hosts' addresses (a round trip saved; a bulk
+//    run's cache answers them once for every domain), and used only for a list that has a
+//    subject here;
 // 4. per usable list and subject, the A record of the reversed IPv4 octets (section 2.1),
 //    the reversed IPv6 nibbles for lists that accept them (section 2.4), or the domain; the
 //    TXT reason when listed.
@@ -17,7 +20,7 @@ import { defineCollector } from '../core/collector.ts';
 import type { AuditOptions } from '../core/context.ts';
 import { describeLookupError } from '../core/facts.ts';
 import type { AuditTarget } from '../core/target.ts';
-import type { DnsblAnswerFact, DnsblFacts, DnsblListFacts, DnsblSubjectFact, DnsblSubjectSource } from '../dnsbl/dnsbl-facts.ts';
+import type { DnsblAnswerFact, DnsblFacts, DnsblListFacts, DnsblSanityFact, DnsblSubjectFact, DnsblSubjectSource } from '../dnsbl/dnsbl-facts.ts';
 import { listInfo } from '../dnsbl/dnsbl-facts.ts';
 import { isDefaultEnabled, loadShippedBlocklists, parseDnsblOption, type DnsblList } from '../dnsbl/dnsbl-list.ts';
 import { checkTestPoints, notApplicableAnswer, notQueriedAnswer, queryList, type DnsblQueryContext } from '../dnsbl/query-dnsbl.ts';
@@ -170,13 +173,13 @@ function inapplicable(list: DnsblList, subject: DnsblSubjectFact): string | null
   return null;
 }
 
-async function askList(context: DnsblQueryContext, selected: SelectedBlocklist, subjects: readonly DnsblSubjectFact[]): Promise<{ list: DnsblListFacts; answers: DnsblAnswerFact[] }> {
+async function askList(selected: SelectedBlocklist, testPoints: Promise<DnsblSanityFact>, context: DnsblQueryContext, subjects: readonly DnsblSubjectFact[]): Promise<{ list: DnsblListFacts; answers: DnsblAnswerFact[] }> {
   const { list, curated } = selected;
   const mine = subjectsFor(list, subjects);
   const applicable = mine.filter((s) => inapplicable(list, s) === null);
-  // no subject this list can answer for: its test points are not asked either, so a list that
+  // no subject this list can answer for: its test points are not used either, so a list that
   // is irrelevant here (an IPv4-only list for an IPv6-only server) cannot turn the check into an error
-  const sanity = applicable.length > 0 ? await checkTestPoints(context, list) : null;
+  const sanity = applicable.length > 0 ? await testPoints : null;
   const answers = await Promise.all(mine.map((s) => {
     const reason = inapplicable(list, s);
     if (reason) return notApplicableAnswer(list, s.subject, reason);
@@ -190,11 +193,18 @@ export const dnsblCollector = defineCollector({
   key: 'dnsbl',
   async collect({ target, env, options, need }): Promise<DnsblFacts> {
     const selected = selectBlocklists(options);
+    const context: DnsblQueryContext = { resolver: env.resolver, limiter: zoneLimiterFor(env.resolver) };
+    const testPoints = new Map(selected.map((s) => {
+      const sanity = checkTestPoints(context, s.list);
+      // a list with no subject here never awaits its test points: a rejection (a resolver that
+      // throws) must not go unhandled; a list that awaits them still sees it
+      sanity.catch(() => undefined);
+      return [s, sanity] as const;
+    }));
     const ip = await ipSubjects(target, options, () => need('mx'));
     const subjects = [...ip.subjects, ...domainSubjects(target)];
-    const context: DnsblQueryContext = { resolver: env.resolver, limiter: zoneLimiterFor(env.resolver) };
     const asked = selected.filter((s) => subjectsFor(s.list, subjects).length > 0);
-    const results = await Promise.all(asked.map((s) => askList(context, s, subjects)));
+    const results = await Promise.all(asked.map((s) => askList(s, testPoints.get(s)!, context, subjects)));
     return {
       mxKind: ip.mxKind,
       mxError: ip.mxError,

@@ -80,7 +80,7 @@ export const spfCollector = defineCollector({
     const domain = target.domain;
     const identity = identityFor(domain, options.extra.spf);
     const [tree, ipEvaluations] = await Promise.all([
-      walkSpf(domain, env.resolver),
+      walkSpf(domain, env.resolver, { prefetch: true }),
       evaluateIps(env.resolver, options.ips, identity, options.ehloName),
     ]);
     const [strings, spfTypeRecords] = await Promise.all([

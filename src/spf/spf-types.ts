@@ -333,4 +333,10 @@ export interface WalkSpfOptions {
   maxDepth?: number;
   /** Number of nodes after which the walk stops expanding (safety cap, default 200). */
   maxNodes?: number;
+  /**
+   * Ask a record's literal targets all at once, before walking its terms in order (default
+   * false). Only for a resolver that caches answers and joins identical questions in flight:
+   * the walk then finds them answered instead of waiting for each in turn.
+   */
+  prefetch?: boolean;
 }

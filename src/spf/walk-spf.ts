@@ -13,6 +13,7 @@ import { describeMacroLetter, expandMacroTokens, parseDomainSpec, toTargetName }
 import { isSpfRecord, parseSpf } from './parse-spf.ts';
 import type {
   AddressFamily,
+  ParsedSpf,
   SpfFamilyResult,
   SpfLimitCrossing,
   SpfMechanismTerm,
@@ -42,6 +43,7 @@ const BOTH: AddressFamily[] = ['ipv4', 'ipv6'];
 
 interface WalkState {
   resolver: DnsResolver;
+  prefetch: boolean;
   maxDepth: number;
   maxNodes: number;
   rootDomain: string;
@@ -110,6 +112,43 @@ async function ask(state: WalkState, name: string, type: RRType): Promise<{ quer
     // The seam promises not to throw for DNS outcomes; anything thrown is still a failed lookup.
     const code = (err as { code?: DnsErrorCode }).code ?? 'EBADRESP';
     return { query: { name, type, outcome: 'error', error: code, answers: [], cnames: [] }, answer: null };
+  }
+}
+
+/**
+ * Starts the lookups of a record's literal targets (no macros) at once, not awaited: the walk
+ * below still evaluates the terms in order (RFC 7208 4.6.2), because lookup counting, void
+ * lookups and "never evaluated" depend on that order, but it finds the answers cached or in
+ * flight instead of waiting for each include in turn (a record with four includes cost four
+ * round trips). Targets after "all" are never evaluated (RFC 7208 5.1), so never asked; nor is
+ * the redirect of a record that has "all" (6.1). Failures are the walk's to see: an answer
+ * that failed is not cached, and the walk asks again.
+ */
+function prefetchTargets(state: WalkState, domain: string, parsed: ParsedSpf): void {
+  const ask = (name: string, type: RRType) => { void state.resolver.query(name, type).catch(() => undefined); };
+  const target = (spec: string | null): string | null => {
+    if (spec === null) return domain;
+    if (spec.includes('%')) return null;
+    const name = normalizeName(toTargetName(spec));
+    return nameProblem(name) === null ? name : null;
+  };
+  for (const term of parsed.terms) {
+    if (term.kind !== 'mechanism') continue;
+    if (term.mechanism === 'all') return;
+    const name = target(term.domainSpec);
+    if (name === null) continue;
+    switch (term.mechanism) {
+      case 'include': ask(name, 'TXT'); break;
+      case 'a': ask(name, 'A'); ask(name, 'AAAA'); break;
+      case 'mx': ask(name, 'MX'); break;
+      case 'exists': ask(name, 'A'); break;
+      default: break;
+    }
+  }
+  if (parsed.redirect !== null) {
+    const redirect = parsed.terms[parsed.redirect];
+    const name = redirect?.kind === 'modifier' ? target(redirect.value) : null;
+    if (name !== null) ask(name, 'TXT');
   }
 }
 
@@ -367,6 +406,7 @@ async function walkNode(
   node.parsed = parsed;
   for (const e of parsed.errors) node.errors.push({ kind: 'syntax', message: e.message, termIndex: e.termIndex, term: e.term || null, position: e.position });
   node.terms = parsed.terms.map(emptyReport);
+  if (state.prefetch && state.nodes < state.maxNodes && node.depth < state.maxDepth) prefetchTargets(state, node.domain, parsed);
 
   // Mechanisms in order (RFC 7208 4.6.2); redirect only after all of them (6.1).
   let stopped: string | null = null;
@@ -608,6 +648,7 @@ export async function walkSpf(domain: string, resolver: DnsResolver, options: Wa
   const rootDomain = normalizeName(domain);
   const state: WalkState = {
     resolver,
+    prefetch: options.prefetch ?? false,
     maxDepth: options.maxDepth ?? 20,
     maxNodes: options.maxNodes ?? 200,
     rootDomain,

@@ -182,7 +182,7 @@ test('nothing to look up: null MX and private addresses skip dnsbl/ip; no lists 
   const nullMx = await run('dnsbl-nullmx.example', [IP_LIST]);
   assert.equal(nullMx.ip.status, 'skipped');
   assert.match(nullMx.ip.skippedReason!, /null MX/);
-  assert.deepEqual(nullMx.facts.lists, [], 'no subject: the IP list is not even asked for its test points');
+  assert.deepEqual(nullMx.facts.lists, [], 'no subject: the IP list is left out of the facts, test points and all');
   const privateMx = await run('dnsbl-private.example', [IP_LIST]);
   assert.equal(privateMx.ip.status, 'skipped');
   assert.deepEqual(privateMx.ip.notes, ['Not looked up: 10.0.0.25 is on a private network (RFC 1918): blocklists list public addresses only.']);

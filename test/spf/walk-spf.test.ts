@@ -362,3 +362,47 @@ describe('walkSpf lookup counting (RFC 7208 4.6.4)', () => {
     assert.deepEqual(JSON.parse(JSON.stringify(tree)), tree);
   });
 });
+
+describe('walkSpf prefetch', () => {
+  /** A caching resolver (as the run's StubResolver is) that answers 10 ms late and records the questions in flight. */
+  function slowCachingResolver(zone: ZoneData) {
+    const inner = zonedataResolver(zone);
+    const cache = new Map<string, Promise<Awaited<ReturnType<typeof inner.query>>>>();
+    const asked: string[] = [];
+    let inFlight = 0;
+    let mostInFlight = 0;
+    const query: typeof inner.query = (name, type) => {
+      const key = `${type} ${name.toLowerCase()}`;
+      let answer = cache.get(key);
+      if (!answer) {
+        asked.push(key);
+        mostInFlight = Math.max(mostInFlight, ++inFlight);
+        answer = new Promise((resolve) => setTimeout(resolve, 10)).then(() => inner.query(name, type)).finally(() => { inFlight--; });
+        cache.set(key, answer);
+      }
+      return answer;
+    };
+    return { resolver: { ...inner, query }, asked, mostInFlight: () => mostInFlight };
+  }
+  const zone: ZoneData = {
+    'example.com': [{ TXT: 'v=spf1 include:one.example include:two.example include:three.example mx -all include:never.example' }],
+    'one.example': [{ TXT: 'v=spf1 ip4:192.0.2.1 -all' }],
+    'two.example': [{ TXT: 'v=spf1 a:h0.example.com -all' }],
+    'three.example': [{ TXT: 'v=spf1 ip4:192.0.2.3 ~all' }],
+    'never.example': [{ TXT: 'v=spf1 +all' }],
+    ...hosts(1),
+  };
+
+  it('asks the includes of one record together, walks them in order, and gives the same tree as without', async () => {
+    const plain = slowCachingResolver(zone);
+    const fetched = slowCachingResolver(zone);
+    const without = await walkSpf('example.com', plain.resolver);
+    const withPrefetch = await walkSpf('example.com', fetched.resolver, { prefetch: true });
+    assert.deepEqual(render(withPrefetch.root), render(without.root));
+    assert.deepEqual(withPrefetch.totals, without.totals);
+    assert.deepEqual([...fetched.asked].sort(), [...plain.asked].sort(), 'the same questions, none extra');
+    assert.ok(!fetched.asked.includes('TXT never.example'), 'a term after all is never asked (RFC 7208 5.1)');
+    assert.equal(plain.mostInFlight(), 2, 'without: one include at a time (the a term asks A and AAAA together)');
+    assert.ok(fetched.mostInFlight() >= 4, `with prefetch: the three includes and the MX at once (${fetched.mostInFlight()})`);
+  });
+});
