@@ -7,7 +7,8 @@ import { UsageError } from './usage-error.ts';
 export function readInputFile(file: string): string[] {
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    // "-" is standard input, as for --output
+    text = readFileSync(file === '-' ? 0 : file, 'utf8');
   } catch (error) {
     throw new UsageError(`cannot read --input ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
   }

@@ -38,7 +38,7 @@ export function addAuditOptions(command: Command): Command {
     .option('--relay-from <address>', 'outside sender for the open-relay test', 'relay-test@example.net')
     .option('--relay-to <address>', 'outside recipient for the open-relay test', 'relay-test@example.org')
     .option('--ca-file <pem>', 'also trust the CA certificates in this PEM file when judging MX certificates, repeatable', collect)
-    .option('--input <file>', 'read targets from a file, one a line (# comments)')
+    .option('--input <file>', 'read targets from a file, one a line (# comments); - reads standard input')
     .option('--concurrency <n>', 'targets audited at once', '8')
     .option('--shard <k/n>', 'audit only shard k of n of the targets (a stable hash of each target): split a list over machines, then `smtp-audit merge`')
     .option('--no-color', 'no ANSI colours (also when NO_COLOR is set or output is not a terminal)')

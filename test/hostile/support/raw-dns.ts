@@ -110,18 +110,8 @@ export function response(query: RawQuery, parts: ResponseParts = {}): Buffer {
 
 export async function startRawDns(handler: RawHandler, host = '127.0.0.1'): Promise<RawDnsServer> {
   const queries: RawQuery[] = [];
-  const udp = dgram.createSocket(net.isIPv6(host) ? 'udp6' : 'udp4');
   const sockets = new Set<net.Socket>();
   const state = { tcpConnections: 0 };
-  udp.on('message', async (message, remote) => {
-    const query = parseQuery(message, 'udp');
-    if (!query) return;
-    queries.push(query);
-    const reply = await handler(query);
-    if (Buffer.isBuffer(reply)) udp.send(reply, remote.port, remote.address);
-  });
-  await new Promise<void>((resolve) => udp.bind(0, host, resolve));
-  const port = udp.address().port;
   const tcp = net.createServer((socket) => {
     state.tcpConnections++;
     sockets.add(socket);
@@ -142,19 +132,45 @@ export async function startRawDns(handler: RawHandler, host = '127.0.0.1'): Prom
       socket.write(Buffer.concat([prefix, reply]));
     });
   });
-  await new Promise<void>((resolve, reject) => {
-    tcp.once('error', reject);
-    tcp.listen(port, host, resolve);
-  });
-  return {
-    host, port,
-    address: net.isIPv6(host) ? `[${host}]:${port}` : `${host}:${port}`,
-    queries,
-    get tcpConnections() { return state.tcpConnections; },
-    async stop() {
-      for (const socket of sockets) socket.destroy();
-      await new Promise<void>((resolve) => tcp.close(() => resolve()));
+  // UDP and TCP share one port (a resolver retries a truncated answer over TCP at the same
+  // address): UDP takes an ephemeral port, and when TCP cannot follow (another process holds
+  // that TCP port) both start again on another, so a failed start leaves no socket open
+  // that would keep the test process alive
+  for (let attempt = 0; attempt < 20; attempt++) {
+    const udp = dgram.createSocket(net.isIPv6(host) ? 'udp6' : 'udp4');
+    udp.on('message', async (message, remote) => {
+      const query = parseQuery(message, 'udp');
+      if (!query) return;
+      queries.push(query);
+      const reply = await handler(query);
+      if (Buffer.isBuffer(reply)) udp.send(reply, remote.port, remote.address);
+    });
+    await new Promise<void>((resolve) => udp.bind(0, host, resolve));
+    const port = udp.address().port;
+    const listening = await new Promise<boolean>((resolve) => {
+      const onError = () => resolve(false);
+      tcp.once('error', onError);
+      tcp.listen(port, host, () => { tcp.off('error', onError); resolve(true); });
+    });
+    if (!listening) {
       await new Promise<void>((resolve) => udp.close(() => resolve()));
-    },
-  };
+      continue;
+    }
+    return server(udp, port);
+  }
+  throw new Error('could not bind a raw DNS server to a UDP+TCP port pair');
+
+  function server(udp: dgram.Socket, port: number): RawDnsServer {
+    return {
+      host, port,
+      address: net.isIPv6(host) ? `[${host}]:${port}` : `${host}:${port}`,
+      queries,
+      get tcpConnections() { return state.tcpConnections; },
+      async stop() {
+        for (const socket of sockets) socket.destroy();
+        await new Promise<void>((resolve) => tcp.close(() => resolve()));
+        await new Promise<void>((resolve) => udp.close(() => resolve()));
+      },
+    };
+  }
 }
