@@ -18,6 +18,7 @@ import type { SendSettings } from '../../send/run-send.ts';
 import type { TlsMode } from '../../send/smtp-delivery.ts';
 import { prepareStoreFolder } from '../../serve/message-store.ts';
 import type { RunIo } from '../run-audits.ts';
+import { parseHostPort } from '../host-port.ts';
 import { UsageError } from '../usage-error.ts';
 
 export interface RawSendFlags {
@@ -64,23 +65,6 @@ export function checkAddress(value: string, flag: string): string {
     throw new UsageError(`${flag} "${value}": "${text.slice(at + 1)}" is not a valid domain`);
   }
   return `${text.slice(0, at)}@${domain}`;
-}
-
-export function parseHostPort(spec: string, flag: string, defaultPort: number, minPort = 1): { host: string; port: number } {
-  const text = spec.trim();
-  let host = text;
-  let port = defaultPort;
-  const bracketed = /^\[([^\]]+)\](?::(\d+))?$/.exec(text);
-  if (bracketed) {
-    host = bracketed[1]!;
-    if (bracketed[2]) port = Number(bracketed[2]);
-  } else if (!net.isIPv6(text)) {
-    const m = /^([^:]+):(\d+)$/.exec(text);
-    if (m) { host = m[1]!; port = Number(m[2]); } else if (text.includes(':')) throw new UsageError(`${flag} "${spec}" must be host or host:port`);
-  }
-  if (!host || (!net.isIP(host) && !/^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?\.?$/.test(host))) throw new UsageError(`${flag} "${spec}": "${host}" is not a host name or address`);
-  if (!Number.isInteger(port) || port < minPort || port > 65535) throw new UsageError(`${flag} "${spec}": the port must be between ${minPort} and 65535`);
-  return { host: host.replace(/\.$/, ''), port };
 }
 
 function readable(file: string, flag: string): string {
