@@ -11,11 +11,11 @@
 // interop suite"). Every process is stopped by its PID at the end, pass or fail.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmodSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { startSuiteDns, type SuiteDns } from './support/dns.ts';
-import { AUDITOR_SOURCE, BLOCKLIST_ZONE, FAMILIES, LISTED_IP, notRunnableReason, site, type MtaFamily, type MtaSite } from './support/network.ts';
-import { makeSuitePki, type SuitePki } from './support/pki.ts';
+import type { SuiteDns } from './support/dns.ts';
+import { AUDITOR_SOURCE, BLOCKLIST_ZONE, FAMILIES, LISTED_IP, site, type MtaFamily, type MtaSite } from './support/network.ts';
+import type { SuitePki } from './support/pki.ts';
+import { startSuite } from './support/suite.ts';
 import { opensslStartTls, runBin } from './support/run.ts';
 import { startExim } from './mta/exim.ts';
 import { startHaraka } from './mta/haraka.ts';
@@ -38,13 +38,7 @@ let pki: SuitePki;
 const timings: string[] = [];
 
 before(async () => {
-  const reason = notRunnableReason();
-  assert.equal(reason, null, reason ?? '');
-  rmSync(WORK, { recursive: true, force: true });
-  mkdirSync(WORK, { recursive: true });
-  chmodSync(WORK, 0o755);
-  dns = await startSuiteDns(join(WORK, 'dns'));
-  pki = makeSuitePki(WORK);
+  ({ dns, pki } = await startSuite(WORK));
 });
 after(async () => {
   await dns?.stop();

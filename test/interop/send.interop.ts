@@ -8,11 +8,12 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { startSuiteDns, type SuiteDns } from './support/dns.ts';
-import { notRunnableReason, SUBMISSION } from './support/network.ts';
-import { makeSuitePki, type SuitePki } from './support/pki.ts';
+import type { SuiteDns } from './support/dns.ts';
+import { SUBMISSION } from './support/network.ts';
+import type { SuitePki } from './support/pki.ts';
+import { startSuite } from './support/suite.ts';
 import { BIN, runBin } from './support/run.ts';
 import { startExim, SUBMISSION_PASSWORD, SUBMISSION_USER, type RunningExim } from './mta/exim.ts';
 
@@ -22,13 +23,7 @@ let pki: SuitePki;
 let exim: RunningExim;
 
 before(async () => {
-  const reason = notRunnableReason();
-  assert.equal(reason, null, reason ?? '');
-  rmSync(WORK, { recursive: true, force: true });
-  mkdirSync(WORK, { recursive: true });
-  chmodSync(WORK, 0o755);
-  dns = await startSuiteDns(join(WORK, 'dns'));
-  pki = makeSuitePki(WORK);
+  ({ dns, pki } = await startSuite(WORK));
   // Exim trusts its -C file only at the paths test/interop/setup.sh lists: exim-submission under the work root
   exim = await startExim({ site: SUBMISSION, dir: join(process.env.INTEROP_WORK ?? '/var/lib/smtp-audit-interop/run', 'exim-submission'), pki, nameserver: dns.resolver.split(':')[0]!, submission: true });
 });
